@@ -1,0 +1,120 @@
+// fieldforge: run, validate and inspect scientific-ML pipelines.
+//
+//   fieldforge run configs/quickstart.yaml
+//   fieldforge run case.yaml stages.data.samples.train=10 --smoke
+//   mpiexec -n 4 fieldforge run case.yaml -- -ksp_type cg
+//   fieldforge validate case.yaml
+//   fieldforge stages
+//   fieldforge info runs/quickstart/data/grf.h5
+//
+// Exit codes: 0 success, 1 a run that failed, 2 bad input.
+#include "apps/pipeline.hpp"
+#include "apps/runtime.hpp"
+#include "apps/stage_registry.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/parallel.hpp"
+#include "io/case_file.hpp"
+#include "io/h5_info.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fieldforge/build_config.hpp>
+#include <fmt/format.h>
+
+#include <cstring>
+#include <iostream>
+
+namespace {
+
+std::string version_text() {
+  return fmt::format("fieldforge {} (git {})\n{}", FIELDFORGE_VERSION, FIELDFORGE_GIT_SHA, ff::library_versions());
+}
+
+std::string stages_manual() {
+  std::string out;
+  for (const auto& stage : ff::stage_registry().all())
+    out += fmt::format("{}  (version {})\n  {}\n\n{}\n", stage.type, stage.version, stage.summary, stage.schema.describe(4));
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Everything after "--" goes to PETSc untouched; CLI11 sees the rest.
+  std::vector<std::string> petsc_options;
+  int cli_argc = argc;
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], "--") == 0) {
+      cli_argc = i;
+      petsc_options.assign(argv + i + 1, argv + argc);
+      break;
+    }
+
+  CLI::App app{"fieldforge: solvers, neural operators and reduced models for PDEs, composed by YAML case files"};
+  app.require_subcommand(0, 1);
+  bool show_version = false, verbose = false;
+  app.add_flag("--version", show_version, "print the version, git sha and library versions");
+  app.add_flag("-v,--verbose", verbose, "debug output on the console");
+
+  std::string case_file, h5_file;
+  std::vector<std::string> overrides;
+  ff::RunOptions run_options;
+  bool smoke = false;
+  auto* run = app.add_subcommand("run", "validate a case file, then run its stages");
+  run->add_option("case", case_file, "case file (YAML)")->required();
+  run->add_option("overrides", overrides, "key.path=value overrides, e.g. stages.data.samples.train=10");
+  run->add_flag("--force", run_options.force, "rerun stages even when their outputs are up to date");
+  run->add_flag("--resume", run_options.resume, "continue an interrupted run of this case");
+  run->add_flag("--smoke", smoke, "tiny sizes (each key's smoke cap) into <output>-smoke: checks a case end to end");
+  run->footer("Arguments after -- are PETSc options, e.g. -- -ksp_type cg -pc_type gamg");
+
+  auto* validate = app.add_subcommand("validate", "check a case file without running it; prints the resolved case");
+  validate->add_option("case", case_file, "case file (YAML)")->required();
+  validate->add_option("overrides", overrides, "key.path=value overrides");
+  validate->add_flag("--smoke", smoke, "validate the --smoke form");
+
+  app.add_subcommand("stages", "list every stage type with its keys, types, defaults and descriptions");
+  auto* info = app.add_subcommand("info", "describe an HDF5 file: groups, shapes, dtypes, attributes, producing case");
+  info->add_option("file", h5_file, "HDF5 file")->required();
+
+  try {
+    app.parse(cli_argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? ff::kExitSuccess : ff::kExitBadInput;
+  }
+
+  int code = ff::kExitSuccess;
+  try {
+    ff::Runtime runtime(argc, argv, petsc_options);
+    ff::init_logging({verbose ? spdlog::level::debug : spdlog::level::info, "", ff::mpi_rank()});
+    const bool root = ff::mpi_rank() == 0;
+    const ff::LoadOptions load{overrides, smoke, true};
+
+    if (show_version) {
+      if (root) std::cout << version_text();
+    } else if (app.got_subcommand("stages")) {
+      if (root) std::cout << stages_manual();
+    } else if (app.got_subcommand("info")) {
+      if (root) std::cout << ff::describe_h5_file(h5_file);
+    } else if (app.got_subcommand("validate")) {
+      const ff::Case c = ff::load_case(case_file, ff::stage_registry(), load);
+      if (root) std::cout << c.resolved_yaml() << fmt::format("# {}: valid, {} stage(s)\n", case_file, c.stages.size());
+    } else if (app.got_subcommand("run")) {
+      const ff::Case c = ff::load_case(case_file, ff::stage_registry(), load);
+      ff::run_case(c, run_options);
+    } else {
+      std::cout << app.help();
+    }
+  } catch (const ff::Error& e) {
+    std::cerr << "fieldforge: error: " << e.what() << "\n";
+    if (verbose && !e.where().empty()) std::cerr << "  (raised at " << e.where() << ")\n";
+    code = e.exit_code();
+    ff::Runtime::abort_all(code);
+  } catch (const std::exception& e) {
+    std::cerr << "fieldforge: error: " << e.what() << "\n";
+    code = ff::kExitRunFailed;
+    ff::Runtime::abort_all(code);
+  }
+  return code;
+}

@@ -1,0 +1,113 @@
+#include "apps/pipeline.hpp"
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/parallel.hpp"
+#include "core/timer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+#include <fstream>
+
+namespace ff {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string utc_stamp(const char* format) {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[40];
+  std::strftime(text, sizeof text, format, &tm);
+  return text;
+}
+
+// Every output_file key of a schema, as paths under the stage folder.
+void collect_outputs(const Schema& schema, const YAML::Node& config, const fs::path& dir, std::vector<fs::path>& out) {
+  for (const KeySpec& key : schema.keys()) {
+    const YAML::Node& value = config[key.name];
+    if (!value.IsDefined()) continue;
+    if (key.kind == ValueKind::output_file) out.push_back(dir / value.as<std::string>());
+    if (key.kind == ValueKind::map) collect_outputs(*key.nested, value, dir, out);
+  }
+}
+
+std::vector<fs::path> stage_outputs(const ResolvedStage& stage) {
+  std::vector<fs::path> outputs;
+  collect_outputs(stage.info->schema, stage.config, stage.output_dir, outputs);
+  return outputs;
+}
+
+bool up_to_date(const ResolvedStage& stage) {
+  const fs::path manifest = stage.output_dir / kStageManifest;
+  if (!fs::exists(manifest)) return false;
+  try {
+    if (YAML::LoadFile(manifest.string())["hash"].as<std::string>() != stage.hash) return false;
+  } catch (const YAML::Exception&) {
+    return false;  // an unreadable manifest means: run again
+  }
+  for (const auto& output : stage_outputs(stage))
+    if (!fs::exists(output)) return false;
+  return true;
+}
+
+void write_manifest(const ResolvedStage& stage, double seconds) {
+  YAML::Node m;
+  m["stage"] = stage.name;
+  m["type"] = stage.type;
+  m["hash"] = stage.hash;
+  m["finished_utc"] = utc_stamp("%Y-%m-%dT%H:%M:%SZ");
+  m["seconds"] = seconds;
+  for (const auto& output : stage_outputs(stage)) m["outputs"].push_back(output.filename().string());
+  const fs::path target = stage.output_dir / kStageManifest, partial = target.string() + ".partial";
+  {
+    std::ofstream out(partial);
+    out << YAML::Dump(m) << "\n";
+    FF_REQUIRE(out.good(), RunError, "cannot write {}", partial.string());
+  }
+  fs::rename(partial, target);
+}
+
+}  // namespace
+
+void run_case(const Case& c, const RunOptions& options) {
+  const bool root = mpi_rank() == 0;
+  FF_REQUIRE(!options.resume || fs::exists(c.output), InputError,
+             "{}: --resume, but the output folder {} does not exist (nothing to resume)", c.file, c.output.string());
+  if (root) {
+    fs::create_directories(c.output / "logs");
+    add_log_file((c.output / "logs" / ("run-" + utc_stamp("%Y%m%dT%H%M%SZ") + ".log")).string());
+  }
+  mpi_barrier();
+  spdlog::info("case '{}' from {}: {} stage(s), output {}, {} rank(s){}", c.name, c.file, c.stages.size(),
+               c.output.string(), mpi_size(), c.smoke ? ", smoke test" : "");
+  spdlog::debug("resolved case:\n{}", c.resolved_yaml());
+
+  for (std::size_t i = 0; i < c.stages.size(); ++i) {
+    const ResolvedStage& stage = c.stages[i];
+    const std::string head = fmt::format("[{}/{}] {} ({})", i + 1, c.stages.size(), stage.name, stage.type);
+    if (!options.force && all_ranks_ok(up_to_date(stage))) {
+      spdlog::info("{}: up to date (hash {}), skipped; --force reruns it", head, stage.hash);
+      continue;
+    }
+    spdlog::info("{}: running", head);
+    if (root) {
+      fs::create_directories(stage.output_dir);
+      fs::remove(stage.output_dir / kStageManifest);
+    }
+    mpi_barrier();
+
+    ScopedTimer timer("stage " + stage.name);
+    std::unique_ptr<Stage> runner = stage.info->create(StageConfig(stage.config, stage.output_dir));
+    RunContext context{c.name, stage.name, stage.type, c.resolved_yaml(), stage.output_dir, c.seed, c.smoke, options.resume};
+    runner->run(context);
+    mpi_barrier();
+    if (root) write_manifest(stage, timer.elapsed());
+    spdlog::info("{}: done in {:.2f} s", head, timer.elapsed());
+  }
+  spdlog::info("where the time went:\n{}", timer_report());
+}
+
+}  // namespace ff

@@ -1,0 +1,25 @@
+// The few MPI facts the rest of the code needs. MPI itself is initialised and
+// finalised in exactly one place, apps/runtime.cpp.
+#pragma once
+
+namespace ff {
+
+struct SampleRange {
+  long begin = 0;
+  long end = 0;  // one past the last
+  long size() const { return end - begin; }
+};
+
+int mpi_rank();
+int mpi_size();
+bool mpi_active();  // MPI_Init has been called and MPI_Finalize has not
+void mpi_barrier();
+
+// Contiguous block of [0, total) owned by `rank` of `size` ranks; the first
+// (total % size) ranks get one extra sample.
+SampleRange block_range(long total, int rank, int size);
+
+// Logical AND of `ok` over all ranks (true without MPI).
+bool all_ranks_ok(bool ok);
+
+}  // namespace ff

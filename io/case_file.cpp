@@ -1,0 +1,550 @@
+#include "io/case_file.hpp"
+
+#include "core/error.hpp"
+#include "core/hash.hpp"
+#include "io/dataset_reader.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace ff {
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::regex kReference(R"(\$\{([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_.]*)\})");
+const std::regex kStageName(R"([A-Za-z_][A-Za-z0-9_-]*)");
+
+// Read-only child access: the const operator[] never inserts keys.
+YAML::Node child_of(const YAML::Node& map, const std::string& key) {
+  if (!map.IsDefined() || !map.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  return map[key];
+}
+
+bool present(const YAML::Node& node) { return node.IsDefined() && !node.IsNull(); }
+
+std::string join_path(const std::string& parent, const std::string& key) {
+  return parent.empty() ? key : parent + "." + key;
+}
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  const std::string near = nearest_name(word, candidates);
+  return near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near);
+}
+
+std::string quoted(const YAML::Node& node) {
+  if (node.IsScalar()) return "\"" + node.Scalar() + "\"";
+  if (node.IsSequence()) return "a list";
+  if (node.IsMap()) return "a map";
+  return "nothing";
+}
+
+YAML::Node from_default(const KeySpec& spec) { return YAML::Load(*spec.default_yaml); }
+
+class CaseLoader {
+ public:
+  CaseLoader(std::string label, const StageRegistry& registry, const LoadOptions& options)
+      : label_(std::move(label)), registry_(registry), options_(options) {}
+
+  Case load(const std::string& text);
+
+ private:
+  struct RawStage {
+    std::string name, type;
+    const StageInfo* info = nullptr;
+    YAML::Node node;
+    std::string path;  // "stages[2]"
+  };
+
+  std::string where(const YAML::Node& node) const;
+  void error(const YAML::Node& node, const std::string& path, const std::string& message);
+  void throw_if_errors();
+
+  void parse(const std::string& text);
+  void collect_stages();
+  void apply_overrides();
+  void validate_top_level();
+  void validate_stages();
+  void hash_stages();
+
+  YAML::Node validate_map(const YAML::Node& raw, const YAML::Node& parent, const Schema& schema,
+                          const std::string& path, int stage, const std::set<std::string>& skip);
+  YAML::Node validate_value(const YAML::Node& raw, const KeySpec& spec, const std::string& path, int stage);
+  YAML::Node resolve(const YAML::Node& raw, int stage, const std::string& path, std::vector<std::string>& chain,
+                     bool& from_output);
+  YAML::Node lookup(const std::string& target, const std::string& keys, int stage, const YAML::Node& raw,
+                    const std::string& path, std::vector<std::string>& chain, bool& from_output);
+  int stage_index(const std::string& name) const;
+  std::vector<std::string> stage_names() const;
+
+  std::string label_;
+  const StageRegistry& registry_;
+  const LoadOptions& options_;
+  std::vector<std::string> errors_;
+  std::vector<std::pair<YAML::Node, std::string>> override_nodes_;
+  YAML::Node root_;
+  std::vector<RawStage> raw_stages_;
+  std::vector<std::set<std::string>> depends_;
+  Case case_;
+};
+
+std::string CaseLoader::where(const YAML::Node& node) const {
+  for (const auto& [overridden, text] : override_nodes_)
+    if (node.IsDefined() && overridden.is(node)) return fmt::format("command line override '{}'", text);
+  const YAML::Mark mark = node.IsDefined() ? node.Mark() : YAML::Mark::null_mark();
+  if (mark.is_null()) return label_;
+  return fmt::format("{}:{}:{}", label_, mark.line + 1, mark.column + 1);
+}
+
+void CaseLoader::error(const YAML::Node& node, const std::string& path, const std::string& message) {
+  errors_.push_back(path.empty() ? fmt::format("{}: {}", where(node), message)
+                                 : fmt::format("{}: {}: {}", where(node), path, message));
+}
+
+void CaseLoader::throw_if_errors() {
+  if (errors_.empty()) return;
+  std::string message;
+  for (const auto& e : errors_) message += (message.empty() ? "" : "\n") + e;
+  throw InputError(message);
+}
+
+void CaseLoader::parse(const std::string& text) {
+  try {
+    root_ = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw InputError(fmt::format("{}:{}:{}: YAML syntax error: {}", label_, e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+  if (!root_.IsMap()) throw InputError(fmt::format("{}:1:1: a case file is a map with keys case, output, seed, stages", label_));
+}
+
+void CaseLoader::collect_stages() {
+  const YAML::Node stages = child_of(root_, "stages");
+  if (!present(stages)) {
+    error(root_, "stages", "missing required key (the list of stages to run)");
+    return;
+  }
+  if (!stages.IsSequence() || stages.size() == 0) {
+    error(stages, "stages", "expected a non-empty list of stages, got " + quoted(stages));
+    return;
+  }
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    RawStage s;
+    s.node.reset(stages[i]);
+    s.path = fmt::format("stages[{}]", i);
+    if (!s.node.IsMap()) {
+      error(s.node, s.path, "expected a map with name and type, got " + quoted(s.node));
+      continue;
+    }
+    const YAML::Node name = child_of(s.node, "name"), type = child_of(s.node, "type");
+    if (!present(name) || !name.IsScalar()) error(s.node, s.path + ".name", "missing required key (the stage's name)");
+    else if (!std::regex_match(name.Scalar(), kStageName))
+      error(name, s.path + ".name", "expected letters, digits, '_' or '-' starting with a letter, got " + quoted(name));
+    else if (stage_index(name.Scalar()) >= 0) error(name, s.path + ".name", "duplicate stage name '" + name.Scalar() + "'");
+    else s.name = name.Scalar();
+
+    if (!present(type) || !type.IsScalar()) {
+      error(s.node, s.path + ".type", "missing required key (one of: " + fmt::format("{}", fmt::join(registry_.types(), ", ")) + ")");
+    } else if (!(s.info = registry_.find(type.Scalar()))) {
+      error(type, s.path + ".type", "unknown stage type '" + type.Scalar() + "'" + did_you_mean(type.Scalar(), registry_.types()) +
+                                        "; `fieldforge stages` lists them");
+    } else {
+      s.type = type.Scalar();
+    }
+    raw_stages_.push_back(std::move(s));
+  }
+}
+
+void CaseLoader::apply_overrides() {
+  for (const std::string& text : options_.overrides) {
+    const std::size_t eq = text.find('=');
+    const std::string context = fmt::format("command line override '{}'", text);
+    if (eq == std::string::npos || eq == 0) {
+      errors_.push_back(context + ": expected key.path=value");
+      continue;
+    }
+    std::vector<std::string> keys;
+    std::stringstream stream(text.substr(0, eq));
+    for (std::string k; std::getline(stream, k, '.');) keys.push_back(k);
+    YAML::Node value;
+    try {
+      value = YAML::Load(text.substr(eq + 1));
+    } catch (const YAML::ParserException& e) {
+      errors_.push_back(fmt::format("{}: YAML syntax error in the value: {}", context, e.msg));
+      continue;
+    }
+    YAML::Node target;
+    std::size_t first_key = 0;
+    if (keys[0] == "stages") {
+      const int s = keys.size() >= 3 ? stage_index(keys[1]) : -1;
+      if (s < 0) {
+        errors_.push_back(keys.size() < 3 ? context + ": expected stages.<stage name>.<key>=value"
+                                          : fmt::format("{}: no stage named '{}'{}", context, keys[1], did_you_mean(keys[1], stage_names())));
+        continue;
+      }
+      target.reset(raw_stages_[s].node);
+      first_key = 2;
+    } else {
+      target.reset(root_);
+    }
+    for (std::size_t k = first_key; k + 1 < keys.size(); ++k) {
+      const YAML::Node existing = child_of(target, keys[k]);
+      if (!existing.IsDefined() || !existing.IsMap()) target[keys[k]] = YAML::Node(YAML::NodeType::Map);
+      YAML::Node next = target[keys[k]];
+      target.reset(next);
+    }
+    target[keys.back()] = value;
+    override_nodes_.emplace_back(value, text);
+  }
+}
+
+void CaseLoader::validate_top_level() {
+  Schema top;
+  top.key("case", ValueKind::string, "name of the case").required();
+  top.key("description", ValueKind::string, "what the case does");
+  top.key("output", ValueKind::string, "output folder (default runs/<case>)");
+  top.key("seed", ValueKind::integer, "case seed; sample i's randomness depends on (seed, i) only").def(0L).at_least(0);
+  const YAML::Node top_config = validate_map(root_, root_, top, "", -1, {"stages"});
+  throw_if_errors();
+  case_.name = top_config["case"].as<std::string>();
+  if (top_config["description"]) case_.description = top_config["description"].as<std::string>();
+  case_.output = top_config["output"] ? top_config["output"].as<std::string>() : "runs/" + case_.name;
+  if (options_.smoke) case_.output += "-smoke";
+  case_.seed = top_config["seed"].as<std::uint64_t>();
+  case_.smoke = options_.smoke;
+}
+
+YAML::Node CaseLoader::validate_map(const YAML::Node& raw, const YAML::Node& parent, const Schema& schema,
+                                    const std::string& path, int stage, const std::set<std::string>& skip) {
+  YAML::Node out(YAML::NodeType::Map);
+  if (present(raw) && !raw.IsMap()) {
+    error(raw, path, "expected a map, got " + quoted(raw));
+    return out;
+  }
+  if (present(raw)) {
+    for (const auto& entry : raw) {
+      const std::string key = entry.first.Scalar();
+      if (skip.count(key) || schema.find(key)) continue;
+      std::vector<std::string> known = schema.key_names();
+      known.insert(known.end(), skip.begin(), skip.end());
+      error(entry.first, join_path(path, key), "unknown key" + did_you_mean(key, known));
+    }
+  }
+  for (const KeySpec& spec : schema.keys()) {
+    const YAML::Node value = child_of(raw, spec.name);
+    const std::string key_path = join_path(path, spec.name);
+    if (spec.kind == ValueKind::map) {
+      out[spec.name] = validate_map(value, present(raw) ? raw : parent, *spec.nested, key_path, stage, {});
+    } else if (!present(value)) {
+      if (spec.required) error(present(raw) ? raw : parent, key_path, "missing required key (" + spec.description + ")");
+      else if (spec.default_yaml) out[spec.name] = from_default(spec);
+    } else {
+      YAML::Node checked = validate_value(value, spec, key_path, stage);
+      if (checked.IsDefined()) out[spec.name] = checked;
+    }
+  }
+  return out;
+}
+
+YAML::Node CaseLoader::validate_value(const YAML::Node& raw, const KeySpec& spec, const std::string& path, int stage) {
+  const std::string stage_prefix = stage >= 0 ? raw_stages_[stage].path + "." : "";
+  std::vector<std::string> chain;
+  if (stage >= 0) chain.push_back(raw_stages_[stage].name + "." + path.substr(stage_prefix.size()));
+  bool from_output = false;
+  const YAML::Node value = resolve(raw, stage, path, chain, from_output);
+  if (!value.IsDefined()) return value;  // the reference error is already reported
+
+  auto fail = [&](const std::string& got) {
+    error(raw, path, "expected " + spec.expectation() + ", got " + got);
+    return YAML::Node(YAML::NodeType::Undefined);
+  };
+  auto in_range = [&](double v) {
+    if (spec.min && (spec.min_exclusive ? v <= *spec.min : v < *spec.min)) return false;
+    if (spec.max && (spec.max_exclusive ? v >= *spec.max : v > *spec.max)) return false;
+    return true;
+  };
+  auto as_integer = [](const YAML::Node& n, long& out) {
+    if (!n.IsScalar()) return false;
+    try {
+      out = n.as<long>();
+      return true;
+    } catch (const YAML::Exception&) {
+      return false;
+    }
+  };
+  auto as_number = [](const YAML::Node& n, double& out) {
+    if (!n.IsScalar()) return false;
+    try {
+      out = n.as<double>();
+      return std::isfinite(out);
+    } catch (const YAML::Exception&) {
+      return false;
+    }
+  };
+  auto capped = [&](double v) { return options_.smoke && spec.smoke_cap ? std::min(v, *spec.smoke_cap) : v; };
+
+  switch (spec.kind) {
+    case ValueKind::boolean: {
+      bool b = false;
+      if (!value.IsScalar() || !YAML::convert<bool>::decode(value, b)) return fail(quoted(value));
+      return YAML::Node(b);
+    }
+    case ValueKind::integer: {
+      long v = 0;
+      if (!as_integer(value, v) || !in_range(static_cast<double>(v))) return fail(quoted(value));
+      return YAML::Node(static_cast<long>(capped(static_cast<double>(v))));
+    }
+    case ValueKind::number: {
+      double v = 0;
+      if (!as_number(value, v) || !in_range(v)) return fail(quoted(value));
+      return YAML::Node(capped(v));
+    }
+    case ValueKind::integer_list:
+    case ValueKind::number_list: {
+      if (!value.IsSequence()) return fail(quoted(value));
+      YAML::Node list(YAML::NodeType::Sequence);
+      for (const auto& item : value) {
+        long i = 0;
+        double d = 0;
+        if (spec.kind == ValueKind::integer_list ? !as_integer(item, i) || !in_range(static_cast<double>(i))
+                                                 : !as_number(item, d) || !in_range(d))
+          return fail(quoted(item) + " in the list");
+        if (spec.kind == ValueKind::integer_list) list.push_back(i);
+        else list.push_back(d);
+      }
+      return list;
+    }
+    case ValueKind::string:
+      if (!value.IsScalar()) return fail(quoted(value));
+      return YAML::Node(value.Scalar());
+    case ValueKind::choice:
+      if (!value.IsScalar() || std::find(spec.choices.begin(), spec.choices.end(), value.Scalar()) == spec.choices.end())
+        return fail(quoted(value) + did_you_mean(value.IsScalar() ? value.Scalar() : "", spec.choices));
+      return YAML::Node(value.Scalar());
+    case ValueKind::output_file: {
+      if (!value.IsScalar()) return fail(quoted(value));
+      const std::string name = value.Scalar();
+      if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..") return fail(quoted(value));
+      return YAML::Node(name);
+    }
+    case ValueKind::input_file:
+    case ValueKind::dataset_file: {
+      if (!value.IsScalar() || value.Scalar().empty()) return fail(quoted(value));
+      const std::string file = value.Scalar();
+      // Files made by earlier stages do not exist before the run.
+      if (options_.check_files && !from_output) {
+        if (!fs::exists(file)) error(raw, path, fmt::format("file '{}' does not exist", file));
+        else if (!std::ifstream(file).good()) error(raw, path, fmt::format("file '{}' is not readable", file));
+        else if (spec.kind == ValueKind::dataset_file) {
+          try {
+            DatasetReader check(file);
+          } catch (const InputError& e) {
+            error(raw, path, e.what());
+          }
+        }
+      }
+      return YAML::Node(file);
+    }
+    case ValueKind::map:
+      break;
+  }
+  return value;
+}
+
+YAML::Node CaseLoader::resolve(const YAML::Node& raw, int stage, const std::string& path,
+                               std::vector<std::string>& chain, bool& from_output) {
+  if (raw.IsSequence()) {
+    YAML::Node list(YAML::NodeType::Sequence);
+    for (const auto& item : raw) {
+      YAML::Node v = resolve(item, stage, path, chain, from_output);
+      if (!v.IsDefined()) return v;
+      list.push_back(v);
+    }
+    return list;
+  }
+  if (!raw.IsScalar() || raw.Scalar().find("${") == std::string::npos) return raw;
+  const std::string text = raw.Scalar();
+  if (stage < 0) {
+    error(raw, path, "references are only allowed inside stages");
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+  std::smatch match;
+  if (std::regex_match(text, match, kReference))  // the whole value: keep the target's type
+    return lookup(match[1], match[2], stage, raw, path, chain, from_output);
+
+  std::string out;
+  auto begin = text.cbegin();
+  for (std::sregex_iterator it(text.begin(), text.end(), kReference), end; it != end; ++it) {
+    out.append(begin, text.cbegin() + it->position());
+    const YAML::Node v = lookup((*it)[1], (*it)[2], stage, raw, path, chain, from_output);
+    if (!v.IsDefined()) return v;
+    if (!v.IsScalar()) {
+      error(raw, path, fmt::format("reference {} names {}, which cannot be part of a string", it->str(), quoted(v)));
+      return YAML::Node(YAML::NodeType::Undefined);
+    }
+    out += v.Scalar();
+    begin = text.cbegin() + it->position() + it->length();
+  }
+  out.append(begin, text.cend());
+  if (out.find("${") != std::string::npos) {
+    error(raw, path, "malformed reference in " + quoted(raw) + " (expected ${stage.key})");
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+  return YAML::Node(out);
+}
+
+YAML::Node CaseLoader::lookup(const std::string& target, const std::string& keys, int stage, const YAML::Node& raw,
+                              const std::string& path, std::vector<std::string>& chain, bool& from_output) {
+  const YAML::Node none(YAML::NodeType::Undefined);
+  const std::string reference = "${" + target + "." + keys + "}";
+  const int j = stage_index(target);
+  if (j < 0) {
+    error(raw, path, fmt::format("reference {} names an unknown stage '{}'{}", reference, target, did_you_mean(target, stage_names())));
+    return none;
+  }
+  const std::string id = target + "." + keys;
+  if (std::find(chain.begin(), chain.end(), id) != chain.end()) {
+    error(raw, path, fmt::format("cyclic reference: {} -> {}", fmt::join(chain, " -> "), id));
+    return none;
+  }
+  if (!raw_stages_[j].info) return none;  // unknown type, already reported
+
+  const Schema* schema = &raw_stages_[j].info->schema;
+  const KeySpec* spec = nullptr;
+  YAML::Node node;
+  node.reset(raw_stages_[j].node);
+  std::stringstream stream(keys);
+  for (std::string key; std::getline(stream, key, '.');) {
+    if (!schema) {
+      error(raw, path, fmt::format("reference {}: '{}' is not a map", reference, spec->name));
+      return none;
+    }
+    spec = schema->find(key);
+    if (!spec) {
+      error(raw, path, fmt::format("reference {}: stage '{}' ({}) has no key '{}'{}", reference, target,
+                                   raw_stages_[j].type, key, did_you_mean(key, schema->key_names())));
+      return none;
+    }
+    YAML::Node next = child_of(node, key);
+    node.reset(next);
+    schema = spec->kind == ValueKind::map ? spec->nested.get() : nullptr;
+  }
+  if (spec->kind == ValueKind::map) {
+    error(raw, path, fmt::format("reference {} names a map; reference one of its keys", reference));
+    return none;
+  }
+  YAML::Node value = present(node) ? node : spec->default_yaml ? from_default(*spec) : none;
+  if (!value.IsDefined()) {
+    error(raw, path, fmt::format("reference {}: the key has no value and no default", reference));
+    return none;
+  }
+  chain.push_back(id);
+  bool target_from_output = false;
+  value = resolve(value, j, path, chain, target_from_output);
+  chain.pop_back();
+  if (!value.IsDefined()) return value;
+
+  if (spec->kind == ValueKind::output_file) {
+    if (j >= stage) {
+      error(raw, path, fmt::format("reference {}: stage '{}' does not run before '{}', so its output does not exist yet",
+                                   reference, target, raw_stages_[stage].name));
+      return none;
+    }
+    from_output = true;
+    depends_[stage].insert(target);
+    return YAML::Node((case_.output / target / value.Scalar()).string());
+  }
+  from_output = from_output || target_from_output;
+  return value;
+}
+
+int CaseLoader::stage_index(const std::string& name) const {
+  for (std::size_t i = 0; i < raw_stages_.size(); ++i)
+    if (raw_stages_[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+std::vector<std::string> CaseLoader::stage_names() const {
+  std::vector<std::string> names;
+  for (const auto& s : raw_stages_) names.push_back(s.name);
+  return names;
+}
+
+void CaseLoader::validate_stages() {
+  depends_.assign(raw_stages_.size(), {});
+  for (std::size_t i = 0; i < raw_stages_.size(); ++i) {
+    const RawStage& raw = raw_stages_[i];
+    if (!raw.info) continue;
+    ResolvedStage stage;
+    stage.name = raw.name;
+    stage.type = raw.type;
+    stage.info = raw.info;
+    stage.output_dir = case_.output / raw.name;
+    stage.config = validate_map(raw.node, raw.node, raw.info->schema, raw.path, static_cast<int>(i), {"name", "type"});
+    case_.stages.push_back(std::move(stage));
+  }
+  throw_if_errors();
+  for (std::size_t i = 0; i < case_.stages.size(); ++i)
+    case_.stages[i].depends_on.assign(depends_[i].begin(), depends_[i].end());
+}
+
+void CaseLoader::hash_stages() {
+  std::map<std::string, std::string> hashes;
+  for (ResolvedStage& stage : case_.stages) {
+    std::string text = fmt::format("{}\n{}\n{}\n{}\n", stage.type, stage.info->version, case_.seed, YAML::Dump(stage.config));
+    for (const auto& upstream : stage.depends_on) text += hashes.at(upstream) + "\n";
+    stage.hash = hex64(fnv1a64(text));
+    hashes[stage.name] = stage.hash;
+  }
+}
+
+Case CaseLoader::load(const std::string& text) {
+  case_.file = label_;
+  parse(text);
+  collect_stages();
+  apply_overrides();
+  throw_if_errors();
+  validate_top_level();
+  validate_stages();
+  hash_stages();
+  return std::move(case_);
+}
+
+}  // namespace
+
+std::string Case::resolved_yaml() const {
+  YAML::Node root(YAML::NodeType::Map);
+  root["case"] = name;
+  if (!description.empty()) root["description"] = description;
+  root["output"] = output.string();
+  root["seed"] = seed;
+  for (const ResolvedStage& stage : stages) {
+    YAML::Node entry(YAML::NodeType::Map);
+    entry["name"] = stage.name;
+    entry["type"] = stage.type;
+    for (const auto& kv : stage.config) entry[kv.first.Scalar()] = kv.second;
+    root["stages"].push_back(entry);
+  }
+  return YAML::Dump(root) + "\n";
+}
+
+Case parse_case(const std::string& text, const std::string& label, const StageRegistry& registry,
+                const LoadOptions& options) {
+  return CaseLoader(label, registry, options).load(text);
+}
+
+Case load_case(const fs::path& file, const StageRegistry& registry, const LoadOptions& options) {
+  FF_REQUIRE(fs::exists(file), InputError, "{}: case file not found", file.string());
+  std::ifstream in(file);
+  FF_REQUIRE(in.good() && !fs::is_directory(file), InputError, "{}: case file is not readable", file.string());
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_case(text.str(), file.string(), registry, options);
+}
+
+}  // namespace ff

@@ -1,0 +1,92 @@
+// The contract between the pipeline runner and a stage. A stage is one small
+// class in the module that owns its method: a static schema, a constructor
+// from the validated config, and run(). It is registered in one line in
+// apps/stage_registry.cpp; the runner knows nothing else about it.
+#pragma once
+
+#include "io/dataset_writer.hpp"
+#include "io/schema.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ff {
+
+// A validated stage config: every schema key present (defaults filled in),
+// references resolved, types checked. Accessors take dotted key paths.
+class StageConfig {
+ public:
+  StageConfig(YAML::Node node, std::filesystem::path stage_dir)
+      : node_(std::move(node)), stage_dir_(std::move(stage_dir)) {}
+
+  template <class T>
+  T get(const std::string& dotted) const {
+    return lookup(dotted).as<T>();
+  }
+  bool has(const std::string& dotted) const;
+  std::vector<long> integers(const std::string& dotted) const;
+  std::vector<double> numbers(const std::string& dotted) const;
+  // An output_file key as a path under this stage's output folder.
+  std::filesystem::path output_path(const std::string& dotted) const;
+  const std::filesystem::path& stage_dir() const { return stage_dir_; }
+
+ private:
+  YAML::Node lookup(const std::string& dotted) const;
+  YAML::Node node_;
+  std::filesystem::path stage_dir_;
+};
+
+// What a running stage knows about the run it belongs to.
+struct RunContext {
+  std::string case_name;
+  std::string stage_name;
+  std::string stage_type;
+  std::string case_yaml;  // the whole resolved case, stored as provenance
+  std::filesystem::path stage_dir;
+  std::uint64_t seed = 0;
+  bool smoke = false;
+  bool resume = false;  // continue from the stage's own last checkpoint, where it keeps one
+
+  Provenance provenance() const { return {case_name, stage_name, case_yaml}; }
+};
+
+class Stage {
+ public:
+  virtual ~Stage() = default;
+  virtual void run(const RunContext& context) = 0;
+};
+
+struct StageInfo {
+  std::string type;
+  std::string summary;
+  int version = 1;  // bump when the meaning of a key changes: invalidates cached outputs
+  Schema schema;
+  std::function<std::unique_ptr<Stage>(const StageConfig&)> create;
+};
+
+class StageRegistry {
+ public:
+  void add(StageInfo info);
+  const StageInfo* find(const std::string& type) const;
+  std::vector<std::string> types() const;
+  const std::vector<StageInfo>& all() const { return stages_; }
+
+ private:
+  std::vector<StageInfo> stages_;
+};
+
+// One-line registration of a stage class S with static members `type`,
+// `summary`, `version` and `schema()`.
+template <class S>
+void register_stage(StageRegistry& registry) {
+  registry.add({S::type, S::summary, S::version, S::schema(),
+                [](const StageConfig& config) { return std::make_unique<S>(config); }});
+}
+
+}  // namespace ff

@@ -1,0 +1,99 @@
+#include "solvers/spectral/grf_stage.hpp"
+
+#include "core/error.hpp"
+#include "core/hash.hpp"
+#include "core/progress.hpp"
+#include "core/timer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <numeric>
+
+namespace ff::spectral {
+
+Schema GrfStage::schema() {
+  Schema grid;
+  grid.key("dim", ValueKind::integer, "spatial dimension").def(2).at_least(1).at_most(3);
+  grid.key("n", ValueKind::integer, "grid points per axis").def(64).at_least(4).at_most(4096).smoke(16);
+
+  Schema covariance;
+  covariance.key("alpha", ValueKind::number, "smoothness exponent alpha").def(2.0).greater_than(0);
+  covariance.key("tau", ValueKind::number, "inverse length scale tau").def(3.0).at_least(0);
+  covariance.key("sigma", ValueKind::number, "amplitude sigma (covariance scales with sigma^2)").def(1.0).greater_than(0);
+  covariance.key("zero_mean", ValueKind::boolean, "drop the k = 0 mode (FNO protocol)").def(true);
+
+  Schema samples;
+  samples.key("train", ValueKind::integer, "training samples (indices 0 .. train-1)").def(100).at_least(1).smoke(4);
+  samples.key("test", ValueKind::integer, "test samples (the indices after the training ones)").def(0).at_least(0).smoke(2);
+
+  Schema s;
+  s.key("field", ValueKind::string, "dataset name under /inputs").def(std::string("a"));
+  s.map("grid", grid, "periodic grid on [0,1)^dim");
+  s.map("covariance", covariance, "covariance operator sigma^2 (-Laplacian + tau^2 I)^(-alpha)");
+  s.map("samples", samples, "number of samples per split");
+  s.key("dtype", ValueKind::choice, "storage precision").def(std::string("float32")).choices({"float32", "float64"});
+  s.key("out", ValueKind::output_file, "dataset file").def(std::string("grf.h5"));
+  return s;
+}
+
+GrfStage::GrfStage(const StageConfig& config)
+    : field_(config.get<std::string>("field")),
+      train_(config.get<long>("samples.train")),
+      test_(config.get<long>("samples.test")),
+      dtype_(parse_dtype(config.get<std::string>("dtype"))),
+      out_(config.output_path("out")) {
+  grf_.dim = config.get<int>("grid.dim");
+  grf_.n = config.get<int>("grid.n");
+  grf_.alpha = config.get<double>("covariance.alpha");
+  grf_.tau = config.get<double>("covariance.tau");
+  grf_.sigma = config.get<double>("covariance.sigma");
+  grf_.zero_mean = config.get<bool>("covariance.zero_mean");
+}
+
+void GrfStage::run(const RunContext& context) {
+  ScopedTimer timer("generate.grf");
+  GaussianRandomField grf(grf_);
+
+  DatasetLayout layout;
+  layout.n_samples = train_ + test_;
+  layout.grid.shape.assign(grf_.dim, grf_.n);
+  layout.grid.extent.assign(grf_.dim, 1.0);
+  FieldSpec field{"inputs/" + field_, std::vector<std::uint64_t>(grf_.dim, grf_.n), dtype_,
+                  {{"alpha", grf_.alpha}, {"tau", grf_.tau}, {"sigma", grf_.sigma}, {"zero_mean", grf_.zero_mean ? 1.0 : 0.0}}};
+  layout.fields.push_back(field);
+  layout.train.resize(train_);
+  std::iota(layout.train.begin(), layout.train.end(), 0L);
+  layout.test.resize(test_);
+  std::iota(layout.test.begin(), layout.test.end(), train_);
+
+  DatasetWriter writer(out_, layout, context.provenance());
+  const SampleRange mine = writer.local_samples();
+  // The stream id ties the randomness to this stage, so two GRF stages of
+  // one case draw different fields from the same case seed.
+  const std::uint64_t stream = fnv1a64(context.stage_name);
+  std::vector<double> values(grf.size());
+  std::string failure;
+  {
+    Progress progress(fmt::format("{} samples (rank 0 of {})", context.stage_name, mpi_size()), mine.size(), mpi_rank() == 0);
+    try {
+      for (long i = mine.begin; i < mine.end; ++i) {
+        SampleRng rng(context.seed, stream, static_cast<std::uint64_t>(i));
+        {
+          ScopedTimer sample_timer("grf.sample");
+          grf.sample(rng, values.data());
+        }
+        ScopedTimer write_timer("hdf5.write_sample");
+        writer.write_sample(field.path, i, values.data());
+        progress.advance();
+      }
+    } catch (const Error& e) {
+      failure = e.what();
+    }
+  }
+  if (!all_ranks_ok(failure.empty()))
+    throw RunError(failure.empty() ? "generate.grf failed on another rank" : failure);
+  writer.commit();
+  spdlog::info("{}: wrote {} samples of {}^{} to {}", context.stage_name, layout.n_samples, grf_.n, grf_.dim, out_.string());
+}
+
+}  // namespace ff::spectral
