@@ -78,8 +78,8 @@ class CaseLoader {
   YAML::Node validate_value(const YAML::Node& raw, const KeySpec& spec, const std::string& path, int stage);
   YAML::Node resolve(const YAML::Node& raw, int stage, const std::string& path, std::vector<std::string>& chain,
                      bool& from_output);
-  YAML::Node lookup(const std::string& target, const std::string& keys, int stage, const YAML::Node& raw,
-                    const std::string& path, std::vector<std::string>& chain, bool& from_output);
+  YAML::Node lookup(const std::string& target, const std::string& keys, int stage, const std::string& path,
+                    std::vector<std::string>& chain, bool& from_output);
   int stage_index(const std::string& name) const;
   std::vector<std::string> stage_names() const;
 
@@ -91,6 +91,7 @@ class CaseLoader {
   YAML::Node root_;
   std::vector<RawStage> raw_stages_;
   std::vector<std::set<std::string>> depends_;
+  YAML::Node origin_;  // the key being validated: reference errors point at it
   Case case_;
 };
 
@@ -256,6 +257,7 @@ YAML::Node CaseLoader::validate_value(const YAML::Node& raw, const KeySpec& spec
   std::vector<std::string> chain;
   if (stage >= 0) chain.push_back(raw_stages_[stage].name + "." + path.substr(stage_prefix.size()));
   bool from_output = false;
+  origin_.reset(raw);
   const YAML::Node value = resolve(raw, stage, path, chain, from_output);
   if (!value.IsDefined()) return value;  // the reference error is already reported
 
@@ -370,21 +372,21 @@ YAML::Node CaseLoader::resolve(const YAML::Node& raw, int stage, const std::stri
   if (!raw.IsScalar() || raw.Scalar().find("${") == std::string::npos) return raw;
   const std::string text = raw.Scalar();
   if (stage < 0) {
-    error(raw, path, "references are only allowed inside stages");
+    error(origin_, path, "references are only allowed inside stages");
     return YAML::Node(YAML::NodeType::Undefined);
   }
   std::smatch match;
   if (std::regex_match(text, match, kReference))  // the whole value: keep the target's type
-    return lookup(match[1], match[2], stage, raw, path, chain, from_output);
+    return lookup(match[1], match[2], stage, path, chain, from_output);
 
   std::string out;
   auto begin = text.cbegin();
   for (std::sregex_iterator it(text.begin(), text.end(), kReference), end; it != end; ++it) {
     out.append(begin, text.cbegin() + it->position());
-    const YAML::Node v = lookup((*it)[1], (*it)[2], stage, raw, path, chain, from_output);
+    const YAML::Node v = lookup((*it)[1], (*it)[2], stage, path, chain, from_output);
     if (!v.IsDefined()) return v;
     if (!v.IsScalar()) {
-      error(raw, path, fmt::format("reference {} names {}, which cannot be part of a string", it->str(), quoted(v)));
+      error(origin_, path, fmt::format("reference {} names {}, which cannot be part of a string", it->str(), quoted(v)));
       return YAML::Node(YAML::NodeType::Undefined);
     }
     out += v.Scalar();
@@ -392,24 +394,24 @@ YAML::Node CaseLoader::resolve(const YAML::Node& raw, int stage, const std::stri
   }
   out.append(begin, text.cend());
   if (out.find("${") != std::string::npos) {
-    error(raw, path, "malformed reference in " + quoted(raw) + " (expected ${stage.key})");
+    error(origin_, path, "malformed reference in " + quoted(raw) + " (expected ${stage.key})");
     return YAML::Node(YAML::NodeType::Undefined);
   }
   return YAML::Node(out);
 }
 
-YAML::Node CaseLoader::lookup(const std::string& target, const std::string& keys, int stage, const YAML::Node& raw,
-                              const std::string& path, std::vector<std::string>& chain, bool& from_output) {
+YAML::Node CaseLoader::lookup(const std::string& target, const std::string& keys, int stage, const std::string& path,
+                              std::vector<std::string>& chain, bool& from_output) {
   const YAML::Node none(YAML::NodeType::Undefined);
   const std::string reference = "${" + target + "." + keys + "}";
   const int j = stage_index(target);
   if (j < 0) {
-    error(raw, path, fmt::format("reference {} names an unknown stage '{}'{}", reference, target, did_you_mean(target, stage_names())));
+    error(origin_, path, fmt::format("reference {} names an unknown stage '{}'{}", reference, target, did_you_mean(target, stage_names())));
     return none;
   }
   const std::string id = target + "." + keys;
   if (std::find(chain.begin(), chain.end(), id) != chain.end()) {
-    error(raw, path, fmt::format("cyclic reference: {} -> {}", fmt::join(chain, " -> "), id));
+    error(origin_, path, fmt::format("cyclic reference: {} -> {}", fmt::join(chain, " -> "), id));
     return none;
   }
   if (!raw_stages_[j].info) return none;  // unknown type, already reported
@@ -421,26 +423,26 @@ YAML::Node CaseLoader::lookup(const std::string& target, const std::string& keys
   std::stringstream stream(keys);
   for (std::string key; std::getline(stream, key, '.');) {
     if (!schema) {
-      error(raw, path, fmt::format("reference {}: '{}' is not a map", reference, spec->name));
+      error(origin_, path, fmt::format("reference {}: '{}' is not a map", reference, spec->name));
       return none;
     }
     spec = schema->find(key);
     if (!spec) {
-      error(raw, path, fmt::format("reference {}: stage '{}' ({}) has no key '{}'{}", reference, target,
+      error(origin_, path, fmt::format("reference {}: stage '{}' ({}) has no key '{}'{}", reference, target,
                                    raw_stages_[j].type, key, did_you_mean(key, schema->key_names())));
       return none;
     }
-    YAML::Node next = child_of(node, key);
-    node.reset(next);
+    const YAML::Node next = child_of(node, key);
+    node.reset(next.IsDefined() ? next : YAML::Node(YAML::NodeType::Undefined));
     schema = spec->kind == ValueKind::map ? spec->nested.get() : nullptr;
   }
   if (spec->kind == ValueKind::map) {
-    error(raw, path, fmt::format("reference {} names a map; reference one of its keys", reference));
+    error(origin_, path, fmt::format("reference {} names a map; reference one of its keys", reference));
     return none;
   }
   YAML::Node value = present(node) ? node : spec->default_yaml ? from_default(*spec) : none;
   if (!value.IsDefined()) {
-    error(raw, path, fmt::format("reference {}: the key has no value and no default", reference));
+    error(origin_, path, fmt::format("reference {}: the key has no value and no default", reference));
     return none;
   }
   chain.push_back(id);
@@ -451,7 +453,7 @@ YAML::Node CaseLoader::lookup(const std::string& target, const std::string& keys
 
   if (spec->kind == ValueKind::output_file) {
     if (j >= stage) {
-      error(raw, path, fmt::format("reference {}: stage '{}' does not run before '{}', so its output does not exist yet",
+      error(origin_, path, fmt::format("reference {}: stage '{}' does not run before '{}', so its output does not exist yet",
                                    reference, target, raw_stages_[stage].name));
       return none;
     }

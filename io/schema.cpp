@@ -150,6 +150,9 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 std::string nearest_name(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best;
   std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  // A word that extends a candidate ("output" for "out") is a likely slip too.
+  for (const auto& c : candidates)
+    if (!word.empty() && !c.empty() && (word.rfind(c, 0) == 0 || c.rfind(word, 0) == 0)) return c;
   for (const auto& c : candidates) {
     const std::size_t d = edit_distance(word, c);
     if (d < best_distance) {
