@@ -243,7 +243,8 @@ YAML::Node CaseLoader::validate_map(const YAML::Node& raw, const YAML::Node& par
       out[spec.name] = validate_map(value, present(raw) ? raw : parent, *spec.nested, key_path, stage, {});
     } else if (!present(value)) {
       if (spec.required) error(present(raw) ? raw : parent, key_path, "missing required key (" + spec.description + ")");
-      else if (spec.default_yaml) out[spec.name] = from_default(spec);
+      // Defaults go through the same checks, so --smoke caps apply to them too.
+      else if (spec.default_yaml) out[spec.name] = validate_value(from_default(spec), spec, key_path, stage);
     } else {
       YAML::Node checked = validate_value(value, spec, key_path, stage);
       if (checked.IsDefined()) out[spec.name] = checked;

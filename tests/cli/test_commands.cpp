@@ -1,0 +1,131 @@
+#include "../unit/temp_dir.hpp"
+#include "io/dataset_reader.hpp"
+#include "subprocess.hpp"
+
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace ff::test;
+
+const std::string kQuickstart = "configs/quickstart.yaml";
+
+CommandResult fieldforge(const std::string& args) { return run_command(fieldforge_binary() + " " + args, source_dir()); }
+
+TEST(Cli, VersionNamesGitShaAndLibraries) {
+  const auto r = fieldforge("--version");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("fieldforge "), std::string::npos);
+  EXPECT_NE(r.output.find("(git "), std::string::npos);
+  EXPECT_NE(r.output.find("HDF5 "), std::string::npos);
+}
+
+TEST(Cli, StagesListsEveryStageWithItsKeys) {
+  const auto r = fieldforge("stages");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* text : {"generate.grf", "analyze.spectrum", "alpha (number) = 2", "data (dataset file) required"})
+    EXPECT_NE(r.output.find(text), std::string::npos) << text;
+}
+
+TEST(Cli, ValidatePrintsTheResolvedCaseAndWritesNothing) {
+  TempDir dir;
+  const auto r = fieldforge("validate " + kQuickstart + " output=" + (dir / "out").string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("zero_mean: true"), std::string::npos);  // a filled-in default
+  EXPECT_NE(r.output.find("valid, 2 stage(s)"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir / "out"));
+}
+
+TEST(Cli, BadCommandLinesExitTwo) {
+  EXPECT_EQ(fieldforge("run").exit_code, 2);
+  EXPECT_EQ(fieldforge("frobnicate").exit_code, 2);
+  EXPECT_EQ(fieldforge("run no_such_case.yaml").exit_code, 2);
+  EXPECT_EQ(fieldforge("info no_such_file.h5").exit_code, 2);
+  const auto r = fieldforge("run " + kQuickstart + " stages.data.grid.n=abc");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("command line override 'stages.data.grid.n=abc'"), std::string::npos) << r.output;
+}
+
+TEST(Cli, RunSkipsUpToDateStagesAndInfoDescribesTheOutput) {
+  TempDir dir;
+  const std::string args = "run " + kQuickstart + " stages.data.samples.train=8 stages.data.samples.test=2 output=" +
+                           (dir / "q").string();
+  const auto first = fieldforge(args);
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_TRUE(fs::exists(dir / "q/data/grf.h5"));
+  EXPECT_TRUE(fs::exists(dir / "q/data/grf.xdmf"));
+  EXPECT_TRUE(fs::exists(dir / "q/spectrum/spectrum.h5"));
+  EXPECT_FALSE(fs::is_empty(dir / "q/logs"));
+
+  const auto second = fieldforge(args);
+  EXPECT_EQ(second.exit_code, 0);
+  EXPECT_NE(second.output.find("data (generate.grf): up to date"), std::string::npos) << second.output;
+  EXPECT_NE(fieldforge(args + " --force").output.find("data (generate.grf): running"), std::string::npos);
+
+  const auto info = fieldforge("info " + (dir / "q/data/grf.h5").string());
+  EXPECT_EQ(info.exit_code, 0);
+  EXPECT_NE(info.output.find("/inputs/a  [10, 64, 64] float32"), std::string::npos) << info.output;
+  EXPECT_NE(info.output.find("produced by this case:"), std::string::npos);
+}
+
+TEST(Cli, ResumeNeedsAnEarlierRun) {
+  TempDir dir;
+  const auto r = fieldforge("run " + kQuickstart + " --resume output=" + (dir / "never").string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("nothing to resume"), std::string::npos);
+}
+
+TEST(Cli, PetscOptionsPassThroughAfterDoubleDash) {
+  TempDir dir;
+  const auto r = fieldforge("run " + kQuickstart + " stages.data.samples.train=2 output=" + (dir / "p").string() +
+                            " -- -ksp_type cg");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+// SIGKILL while the dataset is being written leaves only `grf.h5.partial`,
+// never a file under the final name, and no stage manifest; the next run
+// starts that stage over and finishes it.
+TEST(Cli, KilledRunLeavesNoFinishedLookingFile) {
+  TempDir dir;
+  const fs::path out = dir / "crash";
+  const fs::path partial = out / "data/grf.h5.partial";
+  const std::string case_file = source_dir() + "/" + kQuickstart;
+  const std::string output_arg = "output=" + out.string();
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    freopen("/dev/null", "w", stderr);
+    execl(fieldforge_binary().c_str(), "fieldforge", "run", case_file.c_str(), "stages.data.grid.n=256",
+          "stages.data.samples.train=100000", output_arg.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(partial) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // mid-write
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run finished before it could be killed";
+
+  EXPECT_TRUE(fs::exists(partial));
+  EXPECT_FALSE(fs::exists(out / "data/grf.h5"));
+  EXPECT_FALSE(fs::exists(out / "data/stage.yaml"));
+
+  const auto rerun = fieldforge("run " + kQuickstart + " stages.data.samples.train=3 " + output_arg);
+  EXPECT_EQ(rerun.exit_code, 0) << rerun.output;
+  EXPECT_TRUE(fs::exists(out / "data/grf.h5"));
+  EXPECT_FALSE(fs::exists(partial));
+  EXPECT_EQ(ff::DatasetReader(out / "data/grf.h5").n_samples(), 3 + 50);
+}
+
+}  // namespace
