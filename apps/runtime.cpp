@@ -24,11 +24,11 @@ Runtime::Runtime(int& argc, char**& argv, const std::vector<std::string>& petsc_
   (void)argv;
   std::string options;
   for (const auto& o : petsc_options) options += o + " ";
-  // PETSc initialises MPI itself when nobody has yet.
-  if (PetscInitializeNoArguments() != 0) throw RunError("PETSc initialisation failed");
-  petsc_ = true;
+  // Options may be inserted before initialisation; PETSc then initialises
+  // MPI itself, since nobody has yet.
   if (!options.empty() && PetscOptionsInsertString(nullptr, options.c_str()) != 0)
     throw InputError("PETSc options after '--' could not be parsed: " + options);
+  if (PetscInitializeNoArguments() != 0) throw RunError("PETSc initialisation failed");
 #else
   FF_REQUIRE(petsc_options.empty(), InputError,
              "options after '--' are PETSc options, but this build has no PETSc (FIELDFORGE_WITH_PETSC=OFF)");
@@ -39,7 +39,7 @@ Runtime::Runtime(int& argc, char**& argv, const std::vector<std::string>& petsc_
 
 Runtime::~Runtime() {
 #if FIELDFORGE_WITH_PETSC
-  if (petsc_) PetscFinalize();
+  PetscFinalize();
 #else
   if (mpi_active()) MPI_Finalize();
 #endif

@@ -18,9 +18,6 @@ class Runtime {
   // Stops every rank (MPI_Abort) when an error hit a multi-rank run, so no
   // rank waits forever in a collective call.
   static void abort_all(int code);
-
- private:
-  bool petsc_ = false;
 };
 
 // One line per library: versions this binary was built with.

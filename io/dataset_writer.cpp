@@ -5,13 +5,12 @@
 #include "io/xdmf.hpp"
 
 #include <fieldforge/build_config.hpp>
+#include <hdf5.h>
 #include <mpi.h>
-#include <spdlog/spdlog.h>
 
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
-#include <fstream>
 #include <map>
 
 namespace ff {
@@ -31,7 +30,7 @@ WriteMode choose_write_mode() {
   if (mpi_size() == 1) return WriteMode::serial;
   const char* forced = std::getenv("FIELDFORGE_HDF5_MODE");
   const bool want_shards = forced && std::string(forced) == "shards";
-#ifdef H5_HAVE_PARALLEL
+#if FIELDFORGE_HDF5_PARALLEL
   if (!want_shards) return WriteMode::parallel;
 #else
   (void)want_shards;
@@ -101,7 +100,7 @@ struct DatasetWriter::Impl {
 void DatasetWriter::Impl::open_file() {
   h5::Handle fcpl = h5::plist_handle(H5Pcreate(H5P_FILE_CREATE), "file plist");
   h5::Handle fapl = h5::plist_handle(H5Pcreate(H5P_FILE_ACCESS), "file access plist");
-#ifdef H5_HAVE_PARALLEL
+#if FIELDFORGE_HDF5_PARALLEL
   if (mode == WriteMode::parallel)
     h5::check_status(H5Pset_fapl_mpio(fapl, MPI_COMM_WORLD, MPI_INFO_NULL), "MPI-IO file access");
 #endif
@@ -151,7 +150,9 @@ void DatasetWriter::Impl::create_layout(bool write_small_data) {
                                         "space of " + spec.path);
     h5::Handle dcpl = untimed_dataset_plist();
     if (layout.n_samples > 0) h5::check_status(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "chunking");
-    h5::check_status(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY), "allocation time");
+    // Parallel HDF5 needs every chunk allocated at creation; serially, chunks
+    // are allocated as samples arrive, so a shard holds only its own samples.
+    if (mode == WriteMode::parallel) h5::check_status(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY), "allocation time");
     const std::string path = "/" + spec.path;
     h5::Handle set = h5::dataset_handle(
         H5Dcreate2(file, path.c_str(), file_type(spec.dtype), space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
@@ -171,7 +172,8 @@ void DatasetWriter::Impl::create_layout(bool write_small_data) {
                        layout.test.data(), write_small_data);
 }
 
-// Rank 0 copies every other rank's block of samples from its shard file.
+// Rank 0 copies every other rank's block of samples from its shard file,
+// one sample (one chunk) at a time so memory stays at one sample.
 void DatasetWriter::Impl::merge_shards() {
   for (int r = 1; r < size; ++r) {
     const fs::path shard = shard_path(r);
@@ -181,21 +183,21 @@ void DatasetWriter::Impl::merge_shards() {
       const std::string path = "/" + spec.path;
       h5::Handle from = h5::dataset_handle(H5Dopen2(source, path.c_str(), H5P_DEFAULT), "open shard " + path);
       hid_t to = datasets.at(spec.path);
-      std::vector<hsize_t> dims = h5::dataset_shape(from);
-      dims[0] = static_cast<hsize_t>(range.size());
-      hsize_t count = 1;
-      for (hsize_t d : dims) count *= d;
-      if (count == 0) continue;
-      std::vector<hsize_t> start(dims.size(), 0);
-      start[0] = static_cast<hsize_t>(range.begin);
-      std::vector<double> buffer(count);
-      h5::Handle memory = h5::space_handle(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "memory space");
+      std::vector<hsize_t> count = h5::dataset_shape(from), start(count.size(), 0);
+      count[0] = 1;
+      hsize_t per_sample = 1;
+      for (hsize_t d : count) per_sample *= d;
+      std::vector<double> buffer(per_sample);
+      h5::Handle memory = h5::space_handle(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), "memory space");
       h5::Handle from_space = h5::space_handle(H5Dget_space(from), "shard space");
-      h5::check_status(H5Sselect_hyperslab(from_space, H5S_SELECT_SET, start.data(), nullptr, dims.data(), nullptr), "select");
-      h5::check_status(H5Dread(from, H5T_NATIVE_DOUBLE, memory, from_space, H5P_DEFAULT, buffer.data()), "read shard " + path);
       h5::Handle to_space = h5::space_handle(H5Dget_space(to), "target space");
-      h5::check_status(H5Sselect_hyperslab(to_space, H5S_SELECT_SET, start.data(), nullptr, dims.data(), nullptr), "select");
-      h5::check_status(H5Dwrite(to, H5T_NATIVE_DOUBLE, memory, to_space, H5P_DEFAULT, buffer.data()), "merge " + path);
+      for (long i = range.begin; i < range.end; ++i) {
+        start[0] = static_cast<hsize_t>(i);
+        h5::check_status(H5Sselect_hyperslab(from_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr), "select");
+        h5::check_status(H5Dread(from, H5T_NATIVE_DOUBLE, memory, from_space, H5P_DEFAULT, buffer.data()), "read shard " + path);
+        h5::check_status(H5Sselect_hyperslab(to_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr), "select");
+        h5::check_status(H5Dwrite(to, H5T_NATIVE_DOUBLE, memory, to_space, H5P_DEFAULT, buffer.data()), "merge " + path);
+      }
     }
     source.reset();
     fs::remove(shard);

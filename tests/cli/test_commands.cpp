@@ -105,7 +105,7 @@ TEST(Cli, KilledRunLeavesNoFinishedLookingFile) {
   if (child == 0) {
     freopen("/dev/null", "w", stderr);
     execl(fieldforge_binary().c_str(), "fieldforge", "run", case_file.c_str(), "stages.data.grid.n=256",
-          "stages.data.samples.train=100000", output_arg.c_str(), static_cast<char*>(nullptr));
+          "stages.data.samples.train=5000", output_arg.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
