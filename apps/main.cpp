@@ -23,6 +23,7 @@
 
 #include <cstring>
 #include <iostream>
+#include <optional>
 
 namespace {
 
@@ -85,30 +86,39 @@ int main(int argc, char** argv) {
   }
 
   int code = ff::kExitSuccess;
+  std::optional<ff::Runtime> runtime;  // outlives the handlers below, which may need MPI_Abort
   try {
-    ff::Runtime runtime(argc, argv, petsc_options);
-    ff::init_logging({verbose ? spdlog::level::debug : spdlog::level::info, "", ff::mpi_rank()});
-    const bool root = ff::mpi_rank() == 0;
+    ff::init_logging({verbose ? spdlog::level::debug : spdlog::level::info, "", 0});
     const ff::LoadOptions load{overrides, smoke, true};
+    FF_REQUIRE(petsc_options.empty() || app.got_subcommand("run"), ff::InputError,
+               "options after '--' are PETSc options for `fieldforge run`");
 
+    // Only `run` starts MPI (and PETSc): the other commands answer at once.
     if (show_version) {
-      if (root) std::cout << version_text();
+      std::cout << version_text();
     } else if (app.got_subcommand("stages")) {
-      if (root) std::cout << stages_manual();
+      std::cout << stages_manual();
     } else if (app.got_subcommand("info")) {
-      if (root) std::cout << ff::describe_h5_file(h5_file);
+      std::cout << ff::describe_h5_file(h5_file);
     } else if (app.got_subcommand("validate")) {
       const ff::Case c = ff::load_case(case_file, ff::stage_registry(), load);
-      if (root) std::cout << c.resolved_yaml() << fmt::format("# {}: valid, {} stage(s)\n", case_file, c.stages.size());
+      std::cout << c.resolved_yaml() << fmt::format("# {}: valid, {} stage(s)\n", case_file, c.stages.size());
     } else if (app.got_subcommand("run")) {
+      // Every rank validates the whole case before anything starts.
       const ff::Case c = ff::load_case(case_file, ff::stage_registry(), load);
+      runtime.emplace(argc, argv, petsc_options);
+      ff::init_logging({verbose ? spdlog::level::debug : spdlog::level::info, "", ff::mpi_rank()});
       ff::run_case(c, run_options);
     } else {
       std::cout << app.help();
     }
   } catch (const ff::Error& e) {
-    std::cerr << "fieldforge: error: " << e.what() << "\n";
-    if (verbose && !e.where().empty()) std::cerr << "  (raised at " << e.where() << ")\n";
+    // Bad input is seen alike by every rank: rank 0 alone reports it.
+    if (ff::mpi_rank() == 0 || e.exit_code() != ff::kExitBadInput) {
+      const std::string rank = ff::mpi_size() > 1 ? fmt::format(" (rank {})", ff::mpi_rank()) : "";
+      std::cerr << "fieldforge: error" << rank << ": " << e.what() << "\n";
+      if (verbose && !e.where().empty()) std::cerr << "  (raised at " << e.where() << ")\n";
+    }
     code = e.exit_code();
     ff::Runtime::abort_all(code);
   } catch (const std::exception& e) {

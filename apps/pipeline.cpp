@@ -79,6 +79,8 @@ void run_case(const Case& c, const RunOptions& options) {
   if (root) {
     fs::create_directories(c.output / "logs");
     add_log_file((c.output / "logs" / ("run-" + utc_stamp("%Y%m%dT%H%M%SZ") + ".log")).string());
+    // The case as it ran, defaults filled in: rerunnable as it stands.
+    std::ofstream(c.output / kResolvedCase) << c.resolved_yaml();
   }
   mpi_barrier();
   spdlog::info("case '{}' from {}: {} stage(s), output {}, {} rank(s){}", c.name, c.file, c.stages.size(),

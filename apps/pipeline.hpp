@@ -15,5 +15,7 @@ void run_case(const Case& c, const RunOptions& options);
 
 // Name of the manifest a finished stage leaves in its output folder.
 constexpr const char* kStageManifest = "stage.yaml";
+// The resolved case of the latest run, in the case's output folder.
+constexpr const char* kResolvedCase = "resolved_case.yaml";
 
 }  // namespace ff

@@ -2,6 +2,8 @@
 #include "io/dataset_reader.hpp"
 #include "subprocess.hpp"
 
+#include <fieldforge/build_config.hpp>
+
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -65,6 +67,7 @@ TEST(Cli, RunSkipsUpToDateStagesAndInfoDescribesTheOutput) {
   EXPECT_TRUE(fs::exists(dir / "q/data/grf.xdmf"));
   EXPECT_TRUE(fs::exists(dir / "q/spectrum/spectrum.h5"));
   EXPECT_FALSE(fs::is_empty(dir / "q/logs"));
+  EXPECT_TRUE(fs::exists(dir / "q/resolved_case.yaml"));
 
   const auto second = fieldforge(args);
   EXPECT_EQ(second.exit_code, 0);
@@ -88,7 +91,13 @@ TEST(Cli, PetscOptionsPassThroughAfterDoubleDash) {
   TempDir dir;
   const auto r = fieldforge("run " + kQuickstart + " stages.data.samples.train=2 output=" + (dir / "p").string() +
                             " -- -ksp_type cg");
-  EXPECT_EQ(r.exit_code, 0) << r.output;
+  if (FIELDFORGE_WITH_PETSC) {
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+  } else {
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("this build has no PETSc"), std::string::npos) << r.output;
+  }
+  EXPECT_EQ(fieldforge("validate " + kQuickstart + " -- -ksp_type cg").exit_code, 2);
 }
 
 // SIGKILL while the dataset is being written leaves only `grf.h5.partial`,
