@@ -39,4 +39,20 @@ std::vector<double> ShellSpectrum::expected(const std::function<double(const std
   return e;
 }
 
+// An entry standing for a conjugate pair (multiplicity 2) contributes 2λ|ξ|²
+// with |ξ|² ~ Exp(1): variance 4λ². A real self-conjugate mode contributes
+// λa² with a ~ N(0,1): variance 2λ². Two stored entries k and -k of a plane
+// stored whole share one ξ, so together they again have variance 4λ².
+std::vector<double> ShellSpectrum::energy_variance(
+    const std::function<double(const std::array<int, 3>&)>& variance) const {
+  std::vector<double> v(sum_.size(), 0.0);
+  for (std::size_t i = 0; i < modes_.size(); ++i) {
+    const double lambda = variance(modes_[i].k);
+    const long conjugate = modes_[i].conjugate, self = static_cast<long>(i);
+    if (conjugate < 0 || conjugate > self) v[shell_of_[i]] += 4 * lambda * lambda;
+    else if (conjugate == self) v[shell_of_[i]] += 2 * lambda * lambda;
+  }
+  return v;
+}
+
 }  // namespace ff::spectral

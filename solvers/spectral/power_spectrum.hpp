@@ -24,6 +24,10 @@ class ShellSpectrum {
   const std::vector<long>& modes_per_shell() const { return modes_per_shell_; }
   // Σ over each shell of a per-mode variance (the prescribed spectrum).
   std::vector<double> expected(const std::function<double(const std::array<int, 3>&)>& variance) const;
+  // Variance of one sample's shell energy for a Gaussian field with these
+  // per-mode variances; divided by samples() it is the squared standard error
+  // of energy().
+  std::vector<double> energy_variance(const std::function<double(const std::array<int, 3>&)>& variance) const;
 
  private:
   RealFFT fft_;

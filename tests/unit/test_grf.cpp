@@ -11,25 +11,6 @@ namespace {
 
 using namespace ff::spectral;
 
-// Per-sample variance of the shell energies of a GRF, from the model: an
-// entry standing for a conjugate pair (multiplicity 2) contributes 2λ|ξ|²
-// with |ξ|² ~ Exp(1), variance 4λ²; a real self-conjugate mode contributes
-// λa² with a ~ N(0,1), variance 2λ²; two stored entries k, -k in a
-// self-conjugate plane share one ξ, so the pair again has variance 4λ².
-std::vector<double> shell_energy_variance(const GaussianRandomField& grf, const ShellSpectrum& spectrum) {
-  const auto modes = half_spectrum_modes(grf.shape());
-  std::vector<double> variance(spectrum.shells(), 0.0);
-  for (std::size_t e = 0; e < modes.size(); ++e) {
-    const double lambda = grf.mode_variance(modes[e].k);
-    const int shell = static_cast<int>(std::lround(std::sqrt(k_squared(modes[e].k))));
-    const long c = modes[e].conjugate;
-    if (c < 0) variance[shell] += 4 * lambda * lambda;
-    else if (c == static_cast<long>(e)) variance[shell] += 2 * lambda * lambda;
-    else if (c > static_cast<long>(e)) variance[shell] += 4 * lambda * lambda;
-  }
-  return variance;
-}
-
 // Largest |measured − expected| / (standard error) over the whole shells.
 double worst_z_score(const GrfOptions& generate, const GrfOptions& compare_with, int samples) {
   GaussianRandomField grf(generate), reference(compare_with);
@@ -42,7 +23,7 @@ double worst_z_score(const GrfOptions& generate, const GrfOptions& compare_with,
   }
   const auto measured = spectrum.energy();
   const auto expected = spectrum.expected([&](const std::array<int, 3>& k) { return reference.mode_variance(k); });
-  const auto variance = shell_energy_variance(reference, spectrum);
+  const auto variance = spectrum.energy_variance([&](const std::array<int, 3>& k) { return reference.mode_variance(k); });
   double worst = 0;
   for (int s = 1; s < generate.n / 2; ++s)
     worst = std::max(worst, std::abs(measured[s] - expected[s]) / std::sqrt(variance[s] / samples));
