@@ -14,12 +14,15 @@ GaussianRandomField::GaussianRandomField(const GrfOptions& options)
   const auto modes = half_spectrum_modes(fft_.shape());
   sqrt_variance_.resize(modes.size());
   conjugate_.resize(modes.size());
+  FF_REQUIRE(options.zero_mean || options.tau > 0, InputError,
+             "GRF with tau = 0 has infinite variance in the k = 0 mode; set zero_mean: true or tau > 0");
   for (std::size_t i = 0; i < modes.size(); ++i) {
     sqrt_variance_[i] = std::sqrt(mode_variance(modes[i].k));
     conjugate_[i] = modes[i].conjugate;
+    FF_REQUIRE(std::isfinite(sqrt_variance_[i]), InputError,
+               "GRF covariance sigma^2 (4 pi^2 |k|^2 + tau^2)^(-alpha) is not finite in double precision at |k|^2 = {} "
+               "(sigma = {}, tau = {}, alpha = {})", k_squared(modes[i].k), options.sigma, options.tau, options.alpha);
   }
-  FF_REQUIRE(options.zero_mean || options.tau > 0, InputError,
-             "GRF with tau = 0 has infinite variance in the k = 0 mode; set zero_mean: true or tau > 0");
   coefficients_.resize(modes.size());
 }
 

@@ -80,6 +80,15 @@ TEST(Cli, RunSkipsUpToDateStagesAndInfoDescribesTheOutput) {
   EXPECT_NE(info.output.find("produced by this case:"), std::string::npos);
 }
 
+TEST(Cli, OverflowingCovarianceIsBadInputAndWritesNoDataset) {
+  TempDir dir;
+  const auto r = fieldforge("run " + kQuickstart + " stages.data.covariance.sigma=1e300 output=" + (dir / "o").string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("is not finite in double precision"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "o/data/grf.h5"));
+  EXPECT_FALSE(fs::exists(dir / "o/data/grf.h5.partial"));
+}
+
 TEST(Cli, ResumeNeedsAnEarlierRun) {
   TempDir dir;
   const auto r = fieldforge("run " + kQuickstart + " --resume output=" + (dir / "never").string());
