@@ -40,4 +40,12 @@ bool all_ranks_ok(bool ok) {
   return global == 1;
 }
 
+void broadcast_from_root(std::string& text) {
+  if (!mpi_active()) return;
+  unsigned long size = text.size();
+  MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG, 0, MPI_COMM_WORLD);
+  text.resize(size);
+  MPI_Bcast(text.data(), static_cast<int>(size), MPI_CHAR, 0, MPI_COMM_WORLD);
+}
+
 }  // namespace ff

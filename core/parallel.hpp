@@ -2,6 +2,8 @@
 // finalised in exactly one place, apps/runtime.cpp.
 #pragma once
 
+#include <string>
+
 namespace ff {
 
 struct SampleRange {
@@ -21,5 +23,8 @@ SampleRange block_range(long total, int rank, int size);
 
 // Logical AND of `ok` over all ranks (true without MPI).
 bool all_ranks_ok(bool ok);
+
+// Rank 0's `text` on every rank (unchanged without MPI).
+void broadcast_from_root(std::string& text);
 
 }  // namespace ff

@@ -12,8 +12,17 @@
 #include <cstdlib>
 #include <ctime>
 #include <map>
+#include <numeric>
 
 namespace ff {
+
+void DatasetLayout::split_contiguous(long train_count, long test_count) {
+  n_samples = train_count + test_count;
+  train.resize(train_count);
+  std::iota(train.begin(), train.end(), 0L);
+  test.resize(test_count);
+  std::iota(test.begin(), test.end(), train_count);
+}
 namespace fs = std::filesystem;
 
 DType parse_dtype(const std::string& name) {

@@ -64,6 +64,9 @@ struct DatasetLayout {
   std::vector<FieldSpec> fields;
   std::vector<double> times;
   std::vector<long> train, test;  // split indices
+
+  // n_samples = train + test, with the first `train` indices the training split.
+  void split_contiguous(long train_count, long test_count);
 };
 
 class DatasetWriter {

@@ -25,6 +25,24 @@ void init_fftw_threads_once() {
 
 }  // namespace
 
+void* fft_malloc(std::size_t bytes) { return fftw_malloc(bytes); }
+void fft_free(void* p) { fftw_free(p); }
+
+std::string export_fft_wisdom() {
+  std::lock_guard<std::mutex> lock(planner_mutex());
+  char* text = fftw_export_wisdom_to_string();
+  FF_REQUIRE(text, RunError, "FFTW could not export its wisdom");
+  std::string wisdom(text);
+  std::free(text);
+  return wisdom;
+}
+
+void import_fft_wisdom(const std::string& wisdom) {
+  std::lock_guard<std::mutex> lock(planner_mutex());
+  init_fftw_threads_once();
+  FF_REQUIRE(fftw_import_wisdom_from_string(wisdom.c_str()) != 0, InputError, "text is not FFTW wisdom");
+}
+
 int fft_threads() {
   const char* env = std::getenv("FIELDFORGE_THREADS");
   const int n = env ? std::atoi(env) : 1;
@@ -82,6 +100,18 @@ void RealFFT::inverse(const std::complex<double>* spectrum, double* field) {
   std::memcpy(plans_->spectrum, spectrum, sizeof(fftw_complex) * spectral_size_);
   fftw_execute(plans_->inverse);
   std::memcpy(field, plans_->real, sizeof(double) * real_size_);
+}
+
+void RealFFT::forward_unnormalized(RealBuffer& field, SpectrumBuffer& spectrum) {
+  FF_REQUIRE(static_cast<long>(field.size()) == real_size_ && static_cast<long>(spectrum.size()) == spectral_size_,
+             RunError, "FFT buffer sizes do not match the plan");
+  fftw_execute_dft_r2c(plans_->forward, field.data(), reinterpret_cast<fftw_complex*>(spectrum.data()));
+}
+
+void RealFFT::inverse_destroying(SpectrumBuffer& spectrum, RealBuffer& field) {
+  FF_REQUIRE(static_cast<long>(field.size()) == real_size_ && static_cast<long>(spectrum.size()) == spectral_size_,
+             RunError, "FFT buffer sizes do not match the plan");
+  fftw_execute_dft_c2r(plans_->inverse, reinterpret_cast<fftw_complex*>(spectrum.data()), field.data());
 }
 
 }  // namespace ff::spectral

@@ -2,12 +2,12 @@
 
 #include "core/error.hpp"
 #include "core/hash.hpp"
-#include "core/progress.hpp"
 #include "core/timer.hpp"
+#include "io/sample_loop.hpp"
+#include "solvers/spectral/plan_sharing.hpp"
 
 #include <spdlog/spdlog.h>
 
-#include <numeric>
 
 namespace ff::spectral {
 
@@ -52,46 +52,31 @@ GrfStage::GrfStage(const StageConfig& config)
 
 void GrfStage::run(const RunContext& context) {
   ScopedTimer timer("generate.grf");
+  share_fft_plans([&] { GaussianRandomField planner(grf_); }, wisdom_file_for(context.stage_dir));
   GaussianRandomField grf(grf_);
 
   DatasetLayout layout;
-  layout.n_samples = train_ + test_;
   layout.grid.shape.assign(grf_.dim, grf_.n);
   layout.grid.extent.assign(grf_.dim, 1.0);
   FieldSpec field{"inputs/" + field_, std::vector<std::uint64_t>(grf_.dim, grf_.n), dtype_,
                   {{"alpha", grf_.alpha}, {"tau", grf_.tau}, {"sigma", grf_.sigma}, {"zero_mean", grf_.zero_mean ? 1.0 : 0.0}}};
   layout.fields.push_back(field);
-  layout.train.resize(train_);
-  std::iota(layout.train.begin(), layout.train.end(), 0L);
-  layout.test.resize(test_);
-  std::iota(layout.test.begin(), layout.test.end(), train_);
+  layout.split_contiguous(train_, test_);
 
   DatasetWriter writer(out_, layout, context.provenance());
-  const SampleRange mine = writer.local_samples();
   // The stream id ties the randomness to this stage, so two GRF stages of
   // one case draw different fields from the same case seed.
   const std::uint64_t stream = fnv1a64(context.stage_name);
   std::vector<double> values(grf.size());
-  std::string failure;
-  {
-    Progress progress(fmt::format("{} samples (rank 0 of {})", context.stage_name, mpi_size()), mine.size(), mpi_rank() == 0);
-    try {
-      for (long i = mine.begin; i < mine.end; ++i) {
-        SampleRng rng(context.seed, stream, static_cast<std::uint64_t>(i));
-        {
-          ScopedTimer sample_timer("grf.sample");
-          grf.sample(rng, values.data());
-        }
-        ScopedTimer write_timer("hdf5.write_sample");
-        writer.write_sample(field.path, i, values.data());
-        progress.advance();
-      }
-    } catch (const Error& e) {
-      failure = e.what();
+  for_each_local_sample(writer, context, [&](long i) {
+    SampleRng rng(context.seed, stream, static_cast<std::uint64_t>(i));
+    {
+      ScopedTimer sample_timer("grf.sample");
+      grf.sample(rng, values.data());
     }
-  }
-  if (!all_ranks_ok(failure.empty()))
-    throw RunError(failure.empty() ? "generate.grf failed on another rank" : failure);
+    ScopedTimer write_timer("hdf5.write_sample");
+    writer.write_sample(field.path, i, values.data());
+  });
   writer.commit();
   spdlog::info("{}: wrote {} samples of {}^{} to {}", context.stage_name, layout.n_samples, grf_.n, grf_.dim, out_.string());
 }

@@ -1,0 +1,20 @@
+// The loop every dataset-generating stage runs: this rank's samples of a
+// DatasetWriter, with progress on rank 0, and one failure anywhere stopping
+// every rank before the file is committed.
+#pragma once
+
+#include "io/dataset_writer.hpp"
+#include "io/stage.hpp"
+
+#include <functional>
+
+namespace ff {
+
+// Calls `make_sample(i)` for each sample i of writer.local_samples(). An
+// ff::Error thrown for sample i is rethrown on every rank as a RunError that
+// begins "<stage>: sample i: ", so the writer's partial file is discarded and
+// no finished-looking dataset appears. Does not commit.
+void for_each_local_sample(DatasetWriter& writer, const RunContext& context,
+                           const std::function<void(long sample)>& make_sample);
+
+}  // namespace ff
