@@ -1,6 +1,8 @@
 #include "apps/stage_registry.hpp"
 
+#include "solvers/spectral/burgers_stage.hpp"
 #include "solvers/spectral/grf_stage.hpp"
+#include "solvers/spectral/ns2d_stage.hpp"
 #include "solvers/spectral/spectrum_stage.hpp"
 
 namespace ff {
@@ -10,6 +12,8 @@ const StageRegistry& stage_registry() {
     StageRegistry r;
     register_stage<spectral::GrfStage>(r);
     register_stage<spectral::SpectrumStage>(r);
+    register_stage<spectral::BurgersStage>(r);
+    register_stage<spectral::NavierStokes2DStage>(r);
     return r;
   }();
   return registry;

@@ -492,8 +492,18 @@ void CaseLoader::validate_stages() {
     case_.stages.push_back(std::move(stage));
   }
   throw_if_errors();
-  for (std::size_t i = 0; i < case_.stages.size(); ++i)
-    case_.stages[i].depends_on.assign(depends_[i].begin(), depends_[i].end());
+  // Constructing a stage checks the constraints between its keys (a grid
+  // size that must divide another, ...); constructors touch no files.
+  for (std::size_t i = 0; i < case_.stages.size(); ++i) {
+    ResolvedStage& stage = case_.stages[i];
+    try {
+      stage.info->create(StageConfig(stage.config, stage.output_dir));
+    } catch (const InputError& e) {
+      error(raw_stages_[i].node, raw_stages_[i].path, e.what());
+    }
+    stage.depends_on.assign(depends_[i].begin(), depends_[i].end());
+  }
+  throw_if_errors();
 }
 
 void CaseLoader::hash_stages() {

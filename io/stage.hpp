@@ -1,6 +1,8 @@
 // The contract between the pipeline runner and a stage. A stage is one small
 // class in the module that owns its method: a static schema, a constructor
-// from the validated config, and run(). It is registered in one line in
+// from the validated config, and run(). The constructor checks constraints
+// between keys (throwing InputError, which `validate` reports) and touches no
+// files: it also runs when a case is loaded. It is registered in one line in
 // apps/stage_registry.cpp; the runner knows nothing else about it.
 #pragma once
 

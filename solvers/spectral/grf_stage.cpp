@@ -11,16 +11,30 @@
 
 namespace ff::spectral {
 
+Schema covariance_schema(double alpha, double tau, double sigma) {
+  Schema covariance;
+  covariance.key("alpha", ValueKind::number, "smoothness exponent alpha").def(alpha).greater_than(0);
+  covariance.key("tau", ValueKind::number, "inverse length scale tau").def(tau).at_least(0);
+  covariance.key("sigma", ValueKind::number, "amplitude sigma (covariance scales with sigma^2)").def(sigma).greater_than(0);
+  covariance.key("zero_mean", ValueKind::boolean, "drop the k = 0 mode (FNO protocol)").def(true);
+  return covariance;
+}
+
+GrfOptions read_covariance(const StageConfig& config, const std::string& key, int dim, int n) {
+  GrfOptions grf;
+  grf.dim = dim;
+  grf.n = n;
+  grf.alpha = config.get<double>(key + ".alpha");
+  grf.tau = config.get<double>(key + ".tau");
+  grf.sigma = config.get<double>(key + ".sigma");
+  grf.zero_mean = config.get<bool>(key + ".zero_mean");
+  return grf;
+}
+
 Schema GrfStage::schema() {
   Schema grid;
   grid.key("dim", ValueKind::integer, "spatial dimension").def(2).at_least(1).at_most(3);
   grid.key("n", ValueKind::integer, "grid points per axis").def(64).at_least(4).at_most(4096).smoke(16);
-
-  Schema covariance;
-  covariance.key("alpha", ValueKind::number, "smoothness exponent alpha").def(2.0).greater_than(0);
-  covariance.key("tau", ValueKind::number, "inverse length scale tau").def(3.0).at_least(0);
-  covariance.key("sigma", ValueKind::number, "amplitude sigma (covariance scales with sigma^2)").def(1.0).greater_than(0);
-  covariance.key("zero_mean", ValueKind::boolean, "drop the k = 0 mode (FNO protocol)").def(true);
 
   Schema samples;
   samples.key("train", ValueKind::integer, "training samples (indices 0 .. train-1)").def(100).at_least(1).smoke(4);
@@ -29,7 +43,7 @@ Schema GrfStage::schema() {
   Schema s;
   s.key("field", ValueKind::string, "dataset name under /inputs").def(std::string("a"));
   s.map("grid", grid, "periodic grid on [0,1)^dim");
-  s.map("covariance", covariance, "covariance operator sigma^2 (-Laplacian + tau^2 I)^(-alpha)");
+  s.map("covariance", covariance_schema(2.0, 3.0, 1.0), "covariance operator sigma^2 (-Laplacian + tau^2 I)^(-alpha)");
   s.map("samples", samples, "number of samples per split");
   s.key("dtype", ValueKind::choice, "storage precision").def(std::string("float32")).choices({"float32", "float64"});
   s.key("out", ValueKind::output_file, "dataset file").def(std::string("grf.h5"));
@@ -41,14 +55,8 @@ GrfStage::GrfStage(const StageConfig& config)
       train_(config.get<long>("samples.train")),
       test_(config.get<long>("samples.test")),
       dtype_(parse_dtype(config.get<std::string>("dtype"))),
-      out_(config.output_path("out")) {
-  grf_.dim = config.get<int>("grid.dim");
-  grf_.n = config.get<int>("grid.n");
-  grf_.alpha = config.get<double>("covariance.alpha");
-  grf_.tau = config.get<double>("covariance.tau");
-  grf_.sigma = config.get<double>("covariance.sigma");
-  grf_.zero_mean = config.get<bool>("covariance.zero_mean");
-}
+      out_(config.output_path("out")),
+      grf_(read_covariance(config, "covariance", config.get<int>("grid.dim"), config.get<int>("grid.n"))) {}
 
 void GrfStage::run(const RunContext& context) {
   ScopedTimer timer("generate.grf");

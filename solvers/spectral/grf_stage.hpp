@@ -6,6 +6,11 @@
 
 namespace ff::spectral {
 
+// The `covariance`-style map of GRF keys (alpha, tau, sigma, zero_mean) with
+// the given defaults, shared by every stage that draws GRF inputs.
+Schema covariance_schema(double alpha, double tau, double sigma);
+GrfOptions read_covariance(const StageConfig& config, const std::string& key, int dim, int n);
+
 class GrfStage : public Stage {
  public:
   static constexpr const char* type = "generate.grf";
@@ -18,11 +23,11 @@ class GrfStage : public Stage {
   void run(const RunContext& context) override;
 
  private:
-  GrfOptions grf_;
   std::string field_;
   long train_ = 0, test_ = 0;
   DType dtype_ = DType::float32;
   std::filesystem::path out_;
+  GrfOptions grf_;
 };
 
 }  // namespace ff::spectral

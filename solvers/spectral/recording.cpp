@@ -1,0 +1,57 @@
+#include "solvers/spectral/recording.hpp"
+
+#include "core/error.hpp"
+
+#include <cmath>
+
+namespace ff::spectral {
+namespace {
+
+// `ratio` rounded, when it is a whole number up to round-off of the inputs.
+long whole_ratio(double ratio) {
+  const long whole = std::lround(ratio);
+  return std::abs(ratio - whole) <= 1e-9 * std::max(1.0, ratio) ? whole : -1;
+}
+
+}  // namespace
+
+std::vector<double> record_times(double final_time, double record_every) {
+  const long count = whole_ratio(final_time / record_every);
+  FF_REQUIRE(count >= 1, InputError, "final_time = {} is not a whole multiple of record_every = {}", final_time,
+             record_every);
+  std::vector<double> times(count);
+  for (long k = 0; k < count; ++k) times[k] = (k + 1) * record_every;
+  times.back() = final_time;
+  return times;
+}
+
+long steps_between(double interval, double step, const char* interval_key, const char* step_key) {
+  const long steps = whole_ratio(interval / step);
+  FF_REQUIRE(steps >= 1, InputError, "{} = {} is not a whole multiple of {} = {}", interval_key, interval, step_key,
+             step);
+  return steps;
+}
+
+int subsampling_stride(int n, int store_n) {
+  FF_REQUIRE(store_n <= n && n % store_n == 0, InputError, "store_n = {} must divide grid.n = {}", store_n, n);
+  return n / store_n;
+}
+
+void subsample(const double* fine, int dim, int n, int stride, double* coarse) {
+  const int m = n / stride;
+  const long fine_plane = static_cast<long>(n) * n, coarse_plane = static_cast<long>(m) * m;
+  if (dim == 1) {
+    for (int i = 0; i < m; ++i) coarse[i] = fine[static_cast<long>(i) * stride];
+  } else if (dim == 2) {
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < m; ++j) coarse[static_cast<long>(i) * m + j] = fine[static_cast<long>(i) * stride * n + j * stride];
+  } else {
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < m; ++j)
+        for (int k = 0; k < m; ++k)
+          coarse[i * coarse_plane + static_cast<long>(j) * m + k] =
+              fine[static_cast<long>(i) * stride * fine_plane + static_cast<long>(j) * stride * n + k * stride];
+  }
+}
+
+}  // namespace ff::spectral

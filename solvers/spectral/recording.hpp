@@ -1,0 +1,22 @@
+// What the time-dependent dataset stages share: the recorded times and the
+// subsampling of a solution on its solve grid to the stored grid.
+#pragma once
+
+#include <vector>
+
+namespace ff::spectral {
+
+// record_every, 2·record_every, ..., final_time. InputError (naming the keys
+// `final_time` and `record_every`) unless final_time is a whole multiple.
+std::vector<double> record_times(double final_time, double record_every);
+
+// Steps of `step` between consecutive records, InputError unless `interval`
+// is a whole multiple of `step` (named by the keys given).
+long steps_between(double interval, double step, const char* interval_key, const char* step_key);
+
+// Stored grid from the solve grid by taking every stride-th point per axis
+// (point values, as in the FNO datasets). InputError unless store_n divides n.
+int subsampling_stride(int n, int store_n);
+void subsample(const double* fine, int dim, int n, int stride, double* coarse);
+
+}  // namespace ff::spectral
