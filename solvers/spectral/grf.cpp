@@ -7,21 +7,28 @@
 
 namespace ff::spectral {
 
-GaussianRandomField::GaussianRandomField(const GrfOptions& options)
-    : options_(options), fft_(std::vector<int>(options.dim, options.n)) {
+void check_covariance(const GrfOptions& options) {
   FF_REQUIRE(options.alpha > 0 && options.sigma > 0 && options.tau >= 0, InputError,
              "GRF needs alpha > 0, sigma > 0, tau >= 0 (got {}, {}, {})", options.alpha, options.sigma, options.tau);
+  FF_REQUIRE(options.zero_mean || options.tau > 0, InputError,
+             "GRF with tau = 0 has infinite variance in the k = 0 mode; set zero_mean: true or tau > 0");
+  const double lowest_k2 = options.zero_mean ? 1.0 : 0.0;
+  const double variance =
+      options.sigma * options.sigma * std::pow(4.0 * M_PI * M_PI * lowest_k2 + options.tau * options.tau, -options.alpha);
+  FF_REQUIRE(std::isfinite(variance), InputError,
+             "GRF covariance sigma^2 (4 pi^2 |k|^2 + tau^2)^(-alpha) is not finite in double precision at |k|^2 = {} "
+             "(sigma = {}, tau = {}, alpha = {})", lowest_k2, options.sigma, options.tau, options.alpha);
+}
+
+GaussianRandomField::GaussianRandomField(const GrfOptions& options)
+    : options_(options), fft_(std::vector<int>(options.dim, options.n)) {
+  check_covariance(options);
   const auto modes = half_spectrum_modes(fft_.shape());
   sqrt_variance_.resize(modes.size());
   conjugate_.resize(modes.size());
-  FF_REQUIRE(options.zero_mean || options.tau > 0, InputError,
-             "GRF with tau = 0 has infinite variance in the k = 0 mode; set zero_mean: true or tau > 0");
   for (std::size_t i = 0; i < modes.size(); ++i) {
     sqrt_variance_[i] = std::sqrt(mode_variance(modes[i].k));
     conjugate_[i] = modes[i].conjugate;
-    FF_REQUIRE(std::isfinite(sqrt_variance_[i]), InputError,
-               "GRF covariance sigma^2 (4 pi^2 |k|^2 + tau^2)^(-alpha) is not finite in double precision at |k|^2 = {} "
-               "(sigma = {}, tau = {}, alpha = {})", k_squared(modes[i].k), options.sigma, options.tau, options.alpha);
   }
   coefficients_.resize(modes.size());
 }

@@ -22,6 +22,10 @@ struct GrfOptions {
   bool zero_mean = true; // drop the k = 0 mode, as the FNO protocol does
 };
 
+// Throws InputError unless every λ_k is a finite double. λ_k decreases with
+// |k|², so checking the lowest mode kept covers all of them.
+void check_covariance(const GrfOptions& options);
+
 class GaussianRandomField {
  public:
   explicit GaussianRandomField(const GrfOptions& options);

@@ -28,6 +28,7 @@ GrfOptions read_covariance(const StageConfig& config, const std::string& key, in
   grf.tau = config.get<double>(key + ".tau");
   grf.sigma = config.get<double>(key + ".sigma");
   grf.zero_mean = config.get<bool>(key + ".zero_mean");
+  check_covariance(grf);
   return grf;
 }
 
