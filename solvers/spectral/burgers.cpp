@@ -8,12 +8,14 @@
 namespace ff::spectral {
 
 Burgers1D::Burgers1D(const BurgersOptions& options, BurgersForcing forcing)
-    : options_(options), forcing_(std::move(forcing)), fft_({options.n}), grid_({options.n}) {
-  const long m = grid_.size;
-  for (auto* b : {&u_hat_, &stage_, &k1_, &k2_, &k3_, &k4_, &forcing_hat_}) b->assign(m, 0.0);
+    : options_(options),
+      forcing_(std::move(forcing)),
+      fft_({options.n}),
+      grid_({options.n}),
+      stepper_(diffusion_rate(grid_, options.nu), 1) {
+  for (auto* b : {&u_hat_, &first_tendency_, &forcing_hat_}) b->assign(grid_.size, 0.0);
   physical_.assign(options.n, 0.0);
   if (forcing_) forcing_values_.assign(options.n, 0.0);
-  half_decay_.assign(m, 1.0);
 }
 
 void Burgers1D::set_state(const double* u) {
@@ -59,29 +61,16 @@ double Burgers1D::choose_step(double remaining) const {
   return h;
 }
 
-void Burgers1D::set_step(double h) {
-  if (h == step_) return;
-  step_ = h;
-  for (long k = 0; k < grid_.size; ++k) half_decay_[k] = std::exp(-0.5 * h * options_.nu * grid_.kappa_squared[k]);
-}
-
 void Burgers1D::advance_to(double t_end) {
-  const long m = grid_.size;
   // Steps shorter than this are round-off remainders of t_end − time.
   const double tolerance = 1e-12 * std::max(1.0, std::abs(t_end));
+  const IntegratingFactorRK4::Tendency rhs = [this](const SpectrumBuffer& u_hat, double t, SpectrumBuffer& out) {
+    tendency(u_hat, t, out);
+  };
   while (t_end - time_ > tolerance) {
-    tendency(u_hat_, time_, k1_);
+    tendency(u_hat_, time_, first_tendency_);
     const double h = choose_step(t_end - time_);
-    set_step(h);
-    const auto& e = half_decay_;  // e² is the full-step factor
-    for (long k = 0; k < m; ++k) stage_[k] = e[k] * (u_hat_[k] + 0.5 * h * k1_[k]);
-    tendency(stage_, time_ + 0.5 * h, k2_);
-    for (long k = 0; k < m; ++k) stage_[k] = e[k] * u_hat_[k] + 0.5 * h * k2_[k];
-    tendency(stage_, time_ + 0.5 * h, k3_);
-    for (long k = 0; k < m; ++k) stage_[k] = e[k] * e[k] * u_hat_[k] + h * e[k] * k3_[k];
-    tendency(stage_, time_ + h, k4_);
-    for (long k = 0; k < m; ++k)
-      u_hat_[k] = e[k] * e[k] * (u_hat_[k] + h / 6 * k1_[k]) + h / 3 * e[k] * (k2_[k] + k3_[k]) + h / 6 * k4_[k];
+    stepper_.step(u_hat_, first_tendency_, time_, h, rhs);
     ++steps_;
     time_ = t_end - time_ - h <= tolerance ? t_end : time_ + h;
   }

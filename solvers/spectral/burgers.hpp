@@ -10,6 +10,7 @@
 #pragma once
 
 #include "solvers/spectral/fft.hpp"
+#include "solvers/spectral/integrating_factor_rk4.hpp"
 #include "solvers/spectral/spectral_grid.hpp"
 
 #include <functional>
@@ -46,17 +47,16 @@ class Burgers1D {
   // maximum speed of that state goes to max_speed_.
   void tendency(const SpectrumBuffer& u_hat, double t, SpectrumBuffer& out);
   double choose_step(double remaining) const;
-  void set_step(double h);
 
   BurgersOptions options_;
   BurgersForcing forcing_;
   RealFFT fft_;
   SpectralGrid grid_;
-  SpectrumBuffer u_hat_, stage_, k1_, k2_, k3_, k4_, forcing_hat_;
+  IntegratingFactorRK4 stepper_;
+  SpectrumBuffer u_hat_, first_tendency_, forcing_hat_;
   RealBuffer physical_;
   std::vector<double> forcing_values_;
-  std::vector<double> half_decay_;  // exp(−νκ²h/2) for the current step h
-  double step_ = 0, time_ = 0, max_speed_ = 0;
+  double time_ = 0, max_speed_ = 0;
   long steps_ = 0;
 };
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <complex>
 #include <vector>
 
 namespace ff::spectral {
@@ -25,6 +26,15 @@ struct SpectralGrid {
   // Number of full-spectrum modes an entry stands for (1 or 2), so that
   // Σ_full |û|² = Σ_half weight |û|² (Parseval with the 1/N forward scaling).
   std::vector<double> weight;
+  // round(|k|): the spectral shell of each entry.
+  std::vector<int> shell;
 };
+
+// −ν|κ|² per coefficient: the diffusion rate the integrating factors use.
+std::vector<double> diffusion_rate(const SpectralGrid& grid, double nu);
+
+// Leray projection of a 3D vector spectrum (three consecutive blocks of
+// grid.size coefficients) onto solenoidal fields: û ← (I − κκᵀ/|κ|²) û.
+void leray_project(const SpectralGrid& grid, std::complex<double>* u_hat);
 
 }  // namespace ff::spectral
