@@ -3,6 +3,7 @@
 #include "solvers/spectral/burgers_stage.hpp"
 #include "solvers/spectral/grf_stage.hpp"
 #include "solvers/spectral/ns2d_stage.hpp"
+#include "solvers/spectral/ns3d_stage.hpp"
 #include "solvers/spectral/spectrum_stage.hpp"
 
 namespace ff {
@@ -14,6 +15,7 @@ const StageRegistry& stage_registry() {
     register_stage<spectral::SpectrumStage>(r);
     register_stage<spectral::BurgersStage>(r);
     register_stage<spectral::NavierStokes2DStage>(r);
+    register_stage<spectral::NavierStokes3DStage>(r);
     return r;
   }();
   return registry;

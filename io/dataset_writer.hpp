@@ -55,6 +55,9 @@ struct FieldSpec {
   std::vector<std::uint64_t> sample_shape;  // shape of one sample ({} for a scalar)
   DType dtype = DType::float32;
   std::vector<std::pair<std::string, double>> attributes;
+  // A vector field stores its components on the axis just before the spatial
+  // ones ([..., components, n, n, n]); XDMF shows it as one vector.
+  int components = 1;
 };
 
 struct DatasetLayout {

@@ -24,31 +24,63 @@ const char* xdmf_cell_type(const std::string& cell_type) {
   throw RunError("XDMF: unknown cell type '" + cell_type + "'");
 }
 
-// Attribute reading sample `sample` (and time `time`, when the field has a
-// time axis) of `field` out of the [n_samples, (n_times,) ...] dataset.
-std::string hyperslab_attribute(const std::string& name, const std::string& center, const std::string& h5_file,
-                                const FieldSpec& field, long n_samples, long sample, long time,
-                                const std::vector<std::uint64_t>& spatial) {
+// DataItem reading one block of `field` out of its [n_samples, ...] dataset:
+// sample `sample`, fixed indices `fixed` on the axes after the sample axis
+// (time, component), and the whole `spatial` extent.
+std::string hyperslab_item(const std::string& h5_file, const FieldSpec& field, long n_samples, long sample,
+                           const std::vector<std::uint64_t>& fixed, const std::vector<std::uint64_t>& spatial,
+                           const std::string& indent) {
   std::vector<std::uint64_t> full{static_cast<std::uint64_t>(n_samples)};
   full.insert(full.end(), field.sample_shape.begin(), field.sample_shape.end());
   const std::size_t rank = full.size();
   std::vector<std::uint64_t> start(rank, 0), stride(rank, 1), count = full;
   start[0] = sample;
   count[0] = 1;
-  if (time >= 0) {
-    start[1] = time;
-    count[1] = 1;
+  for (std::size_t a = 0; a < fixed.size(); ++a) {
+    start[1 + a] = fixed[a];
+    count[1 + a] = 1;
   }
   const int precision = field.dtype == DType::float32 ? 4 : 8;
   return fmt::format(
-      "      <Attribute Name=\"{}\" Center=\"{}\" AttributeType=\"Scalar\">\n"
-      "        <DataItem ItemType=\"HyperSlab\" Dimensions=\"{}\">\n"
-      "          <DataItem Dimensions=\"3 {}\" Format=\"XML\">{} {} {}</DataItem>\n"
-      "          <DataItem Format=\"HDF\" NumberType=\"Float\" Precision=\"{}\" Dimensions=\"{}\">{}:/{}</DataItem>\n"
-      "        </DataItem>\n"
-      "      </Attribute>\n",
-      name, center, join_dims(spatial), rank, join_dims(start), join_dims(stride), join_dims(count), precision,
+      "{0}<DataItem ItemType=\"HyperSlab\" Dimensions=\"{1}\">\n"
+      "{0}  <DataItem Dimensions=\"3 {2}\" Format=\"XML\">{3} {4} {5}</DataItem>\n"
+      "{0}  <DataItem Format=\"HDF\" NumberType=\"Float\" Precision=\"{6}\" Dimensions=\"{7}\">{8}:/{9}</DataItem>\n"
+      "{0}</DataItem>\n",
+      indent, join_dims(spatial), rank, join_dims(start), join_dims(stride), join_dims(count), precision,
       join_dims(full), h5_file, field.path);
+}
+
+// The attribute(s) showing one sample (and time, when `time` holds one index)
+// of `field`: a scalar, a vector joined from three component slabs, or one
+// scalar per component for other component counts.
+std::string field_attributes(const std::string& name, const std::string& center, const std::string& h5_file,
+                             const FieldSpec& field, long n_samples, long sample, const std::vector<std::uint64_t>& time,
+                             const std::vector<std::uint64_t>& spatial) {
+  auto open = [&](const std::string& attribute, const char* type) {
+    return fmt::format("      <Attribute Name=\"{}\" Center=\"{}\" AttributeType=\"{}\">\n", attribute, center, type);
+  };
+  const std::string close = "      </Attribute>\n";
+  if (field.components == 1)
+    return open(name, "Scalar") + hyperslab_item(h5_file, field, n_samples, sample, time, spatial, "        ") + close;
+  auto component = [&](int c) {
+    auto fixed = time;
+    fixed.push_back(static_cast<std::uint64_t>(c));
+    return fixed;
+  };
+  std::string out;
+  if (field.components == 3) {
+    auto joined = spatial;
+    joined.push_back(3);
+    out = open(name, "Vector") +
+          fmt::format("        <DataItem ItemType=\"Function\" Function=\"JOIN($0, $1, $2)\" Dimensions=\"{}\">\n",
+                      join_dims(joined));
+    for (int c = 0; c < 3; ++c) out += hyperslab_item(h5_file, field, n_samples, sample, component(c), spatial, "          ");
+    return out + "        </DataItem>\n" + close;
+  }
+  for (int c = 0; c < field.components; ++c)
+    out += open(fmt::format("{}_{}", name, c), "Scalar") +
+           hyperslab_item(h5_file, field, n_samples, sample, component(c), spatial, "        ") + close;
+  return out;
 }
 
 }  // namespace
@@ -105,14 +137,19 @@ std::string xdmf_document(const std::string& h5_file, const DatasetLayout& layou
     for (const FieldSpec& field : layout.fields) {
       const std::string name = field.path.substr(field.path.find('/') + 1);
       const auto& shape = field.sample_shape;
+      const std::size_t component_axes = field.components > 1 ? 1 : 0;
       for (const auto& [spatial, center] : {std::pair{node_shape, "Node"}, std::pair{cell_shape, "Cell"}}) {
-        if (spatial.empty()) continue;
-        if (shape == spatial) {
-          attributes += hyperslab_attribute(name, center, h5_file, field, layout.n_samples, s, -1, spatial);
-        } else if (shape.size() == spatial.size() + 1 && std::equal(spatial.begin(), spatial.end(), shape.begin() + 1)) {
+        // [(n_times,) (components,) spatial...]
+        const std::size_t tail = spatial.size() + component_axes;
+        if (spatial.empty() || shape.size() < tail || shape.size() > tail + 1) continue;
+        if (!std::equal(spatial.begin(), spatial.end(), shape.end() - spatial.size())) continue;
+        if (component_axes && shape[shape.size() - tail] != static_cast<std::uint64_t>(field.components)) continue;
+        if (shape.size() == tail) {
+          attributes += field_attributes(name, center, h5_file, field, layout.n_samples, s, {}, spatial);
+        } else {
           for (std::uint64_t t = 0; t < shape[0]; ++t)
-            attributes += hyperslab_attribute(fmt::format("{}_t{}", name, t), center, h5_file, field,
-                                              layout.n_samples, s, static_cast<long>(t), spatial);
+            attributes += field_attributes(fmt::format("{}_t{}", name, t), center, h5_file, field, layout.n_samples, s,
+                                           {t}, spatial);
         }
       }
     }

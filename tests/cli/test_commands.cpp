@@ -89,6 +89,18 @@ TEST(Cli, OverflowingCovarianceIsBadInputAndWritesNoDataset) {
   EXPECT_FALSE(fs::exists(dir / "o/data/grf.h5.partial"));
 }
 
+TEST(Cli, UnstableSolverStopsTheSampleAndWritesNoDataset) {
+  TempDir dir;
+  // A CFL limit every flow exceeds makes the first sample fail at its first step.
+  const auto r = fieldforge("run configs/ns2d_data.yaml stages.nu1e-3.grid.n=32 stages.nu1e-3.store_n=16 "
+                            "stages.nu1e-3.max_cfl=1e-9 stages.nu1e-3.samples.train=2 output=" + (dir / "o").string());
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("nu1e-3: sample 0: CFL number"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("at t = 0 (step 0)"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "o/nu1e-3/ns2d.h5"));
+  EXPECT_FALSE(fs::exists(dir / "o/nu1e-3/stage.yaml"));
+}
+
 TEST(Cli, ResumeNeedsAnEarlierRun) {
   TempDir dir;
   const auto r = fieldforge("run " + kQuickstart + " --resume output=" + (dir / "never").string());

@@ -33,6 +33,22 @@ TEST(Xdmf, UniformGridListsEverySampleAsAHyperslab) {
   EXPECT_NE(xml.find("Precision=\"8\" Dimensions=\"3 5 8 4 2\">d.h5:/outputs/u"), std::string::npos);
 }
 
+TEST(Xdmf, VectorFieldsJoinTheirComponents) {
+  ff::DatasetLayout layout;
+  layout.n_samples = 2;
+  layout.grid.shape = {4, 4, 4};
+  layout.grid.extent = {1.0, 1.0, 1.0};
+  layout.fields.push_back({"inputs/u0", {3, 4, 4, 4}, ff::DType::float32, {}, 3});
+  layout.fields.push_back({"outputs/u", {5, 3, 4, 4, 4}, ff::DType::float32, {}, 3});
+  layout.fields.push_back({"outputs/spectrum", {5, 4}, ff::DType::float64, {}});  // per time, not on the grid
+  const std::string xml = ff::xdmf_document("v.h5", layout);
+  EXPECT_EQ(count(xml, "AttributeType=\"Vector\""), 2 * (1 + 5));
+  EXPECT_EQ(count(xml, "Function=\"JOIN($0, $1, $2)\" Dimensions=\"4 4 4 3\""), 2 * 6);
+  EXPECT_EQ(count(xml, "spectrum"), 0);
+  EXPECT_NE(xml.find("1 0 2 0 0 0 1 1 1 1 1 1 1 1 1 4 4 4"), std::string::npos);  // sample 1, component 2 of u0
+  EXPECT_NE(xml.find("0 4 1 0 0 0"), std::string::npos);  // sample 0, time 4, component 1 of u
+}
+
 TEST(Xdmf, MeshUsesCellsAndNodes) {
   ff::DatasetLayout layout;
   layout.n_samples = 2;
