@@ -4,6 +4,7 @@
 #pragma once
 
 #include "io/dataset_writer.hpp"
+#include "io/schema.hpp"
 #include "io/stage.hpp"
 
 #include <functional>
@@ -16,5 +17,10 @@ namespace ff {
 // no finished-looking dataset appears. Does not commit.
 void for_each_local_sample(DatasetWriter& writer, const RunContext& context,
                            const std::function<void(long sample)>& make_sample);
+
+// The `samples` map of a dataset stage: `train` samples (indices 0 ..
+// train-1) and `test` samples after them, with their defaults and the caps
+// `--smoke` applies.
+Schema sample_split_schema(long train, long test, long smoke_train, long smoke_test);
 
 }  // namespace ff

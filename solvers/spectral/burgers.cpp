@@ -54,7 +54,7 @@ double Burgers1D::choose_step(double remaining) const {
   const double cfl = h * max_speed_ * options_.n;
   if (cfl > options_.cfl) {
     FF_REQUIRE(options_.adaptive, RunError,
-               "CFL number dt*max|u|*n = {:.3g} exceeds {:.3g} at t = {:.6g} (max|u| = {:.3g}): reduce dt or set adaptive",
+               "CFL number dt*max|u|*n = {:.5g} exceeds {:.5g} at t = {:.6g} (max|u| = {:.3g}): reduce dt or set adaptive",
                cfl, options_.cfl, time_, max_speed_);
     h = options_.cfl / (max_speed_ * options_.n);
   }

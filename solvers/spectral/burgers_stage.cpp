@@ -21,10 +21,6 @@ Schema BurgersStage::schema() {
   time.key("adaptive", ValueKind::boolean, "shrink steps to keep the CFL number (else exceeding it is an error)")
       .def(true);
 
-  Schema samples;
-  samples.key("train", ValueKind::integer, "training samples (indices 0 .. train-1)").def(1000).at_least(1).smoke(4);
-  samples.key("test", ValueKind::integer, "test samples (the indices after the training ones)").def(200).at_least(0).smoke(2);
-
   Schema s;
   s.map("grid", grid, "periodic solve grid on [0,1)");
   s.key("store_n", ValueKind::integer, "stored points (every grid.n/store_n-th point)").def(1024).at_least(2).smoke(64);
@@ -33,7 +29,7 @@ Schema BurgersStage::schema() {
   s.key("record_every", ValueKind::number, "record u every this much time (T must be a multiple)").def(1.0).greater_than(0).smoke(0.05);
   s.map("time", time, "IFRK4 time stepping");
   s.map("initial", covariance_schema(2.0, 5.0, 25.0), "u0 ~ N(0, sigma^2 (-Laplacian + tau^2 I)^(-alpha))");
-  s.map("samples", samples, "number of samples per split");
+  s.map("samples", sample_split_schema(1000, 200, 4, 2), "number of samples per split");
   s.key("dtype", ValueKind::choice, "storage precision").def(std::string("float32")).choices({"float32", "float64"});
   s.key("out", ValueKind::output_file, "dataset file").def(std::string("burgers.h5"));
   return s;
@@ -41,9 +37,7 @@ Schema BurgersStage::schema() {
 
 BurgersStage::BurgersStage(const StageConfig& config)
     : initial_(read_covariance(config, "initial", 1, config.get<int>("grid.n"))),
-      store_n_(config.get<int>("store_n")),
-      stride_(subsampling_stride(config.get<int>("grid.n"), store_n_)),
-      times_(record_times(config.get<double>("final_time"), config.get<double>("record_every"))),
+      recording_(read_recording(config)),
       train_(config.get<long>("samples.train")),
       test_(config.get<long>("samples.test")),
       dtype_(parse_dtype(config.get<std::string>("dtype"))),
@@ -62,12 +56,12 @@ void BurgersStage::run(const RunContext& context) {
   Burgers1D burgers(solver_);
   GaussianRandomField grf(initial_);
 
-  const auto s = static_cast<std::uint64_t>(store_n_);
-  const long n_times = static_cast<long>(times_.size());
+  const auto s = static_cast<std::uint64_t>(recording_.store_n);
+  const long n_times = static_cast<long>(recording_.times.size());
   DatasetLayout layout;
-  layout.grid.shape = {store_n_};
+  layout.grid.shape = {recording_.store_n};
   layout.grid.extent = {1.0};
-  layout.times = times_;
+  layout.times = recording_.times;
   layout.fields = {{"inputs/u0", {s}, dtype_, {}},
                    {"outputs/u", {static_cast<std::uint64_t>(n_times), s}, dtype_, {{"solve_n", double(solver_.n)}}},
                    {"params/nu", {}, DType::float64, {}}};
@@ -75,18 +69,18 @@ void BurgersStage::run(const RunContext& context) {
 
   DatasetWriter writer(out_, layout, context.provenance());
   const std::uint64_t stream = fnv1a64(context.stage_name);
-  std::vector<double> u(solver_.n), stored(store_n_), trajectory(n_times * store_n_);
+  std::vector<double> u(solver_.n), stored(recording_.store_n), trajectory(n_times * recording_.store_n);
   long total_steps = 0;
   for_each_local_sample(writer, context, [&](long i) {
     SampleRng rng(context.seed, stream, static_cast<std::uint64_t>(i));
     grf.sample(rng, u.data());
-    subsample(u.data(), 1, solver_.n, stride_, stored.data());
+    subsample(u.data(), 1, solver_.n, recording_.stride, stored.data());
     writer.write_sample("inputs/u0", i, stored.data());
     burgers.set_state(u.data());
     for (long t = 0; t < n_times; ++t) {
-      burgers.advance_to(times_[t]);
+      burgers.advance_to(recording_.times[t]);
       burgers.state(u.data());
-      subsample(u.data(), 1, solver_.n, stride_, trajectory.data() + t * store_n_);
+      subsample(u.data(), 1, solver_.n, recording_.stride, trajectory.data() + t * recording_.store_n);
     }
     total_steps += burgers.steps_taken();
     writer.write_sample("outputs/u", i, trajectory.data());
@@ -94,7 +88,7 @@ void BurgersStage::run(const RunContext& context) {
   });
   writer.commit();
   spdlog::info("{}: wrote {} samples ({} points stored of {}), {} steps per sample on rank 0", context.stage_name,
-               layout.n_samples, store_n_, solver_.n, writer.local_samples().size() ? total_steps / writer.local_samples().size() : 0);
+               layout.n_samples, recording_.store_n, solver_.n, writer.local_samples().size() ? total_steps / writer.local_samples().size() : 0);
 }
 
 }  // namespace ff::spectral

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "io/stage.hpp"
+#include "solvers/spectral/recording.hpp"
 #include "solvers/spectral/burgers.hpp"
 #include "solvers/spectral/grf.hpp"
 
@@ -24,8 +25,7 @@ class BurgersStage : public Stage {
  private:
   BurgersOptions solver_;
   GrfOptions initial_;
-  int store_n_ = 0, stride_ = 1;
-  std::vector<double> times_;
+  Recording recording_;
   long train_ = 0, test_ = 0;
   DType dtype_ = DType::float32;
   std::filesystem::path out_;

@@ -37,15 +37,11 @@ Schema GrfStage::schema() {
   grid.key("dim", ValueKind::integer, "spatial dimension").def(2).at_least(1).at_most(3);
   grid.key("n", ValueKind::integer, "grid points per axis").def(64).at_least(4).at_most(4096).smoke(16);
 
-  Schema samples;
-  samples.key("train", ValueKind::integer, "training samples (indices 0 .. train-1)").def(100).at_least(1).smoke(4);
-  samples.key("test", ValueKind::integer, "test samples (the indices after the training ones)").def(0).at_least(0).smoke(2);
-
   Schema s;
   s.key("field", ValueKind::string, "dataset name under /inputs").def(std::string("a"));
   s.map("grid", grid, "periodic grid on [0,1)^dim");
   s.map("covariance", covariance_schema(2.0, 3.0, 1.0), "covariance operator sigma^2 (-Laplacian + tau^2 I)^(-alpha)");
-  s.map("samples", samples, "number of samples per split");
+  s.map("samples", sample_split_schema(100, 0, 4, 2), "number of samples per split");
   s.key("dtype", ValueKind::choice, "storage precision").def(std::string("float32")).choices({"float32", "float64"});
   s.key("out", ValueKind::output_file, "dataset file").def(std::string("grf.h5"));
   return s;

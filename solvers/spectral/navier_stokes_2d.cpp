@@ -60,7 +60,7 @@ void NavierStokes2D::advection(const SpectrumBuffer& w_hat, SpectrumBuffer& out)
   FF_REQUIRE(std::isfinite(sum), RunError, "the flow is not finite at t = {:.6g} (step {})", time_, steps_);
   cfl_ = options_.dt * speed * options_.n;
   FF_REQUIRE(cfl_ <= options_.max_cfl, RunError,
-             "CFL number dt*max(|u|+|v|)*n = {:.3g} exceeds {:.3g} at t = {:.6g} (step {}): reduce dt", cfl_,
+             "CFL number dt*max(|u|+|v|)*n = {:.5g} exceeds {:.5g} at t = {:.6g} (step {}): reduce dt", cfl_,
              options_.max_cfl, time_, steps_);
 
   fft_.forward_unnormalized(wx_, out);

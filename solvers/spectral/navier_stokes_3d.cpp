@@ -118,7 +118,7 @@ void NavierStokes3D::advance(long steps) {
     tendency(u_hat_, time_, first_tendency_);
     const double cfl = dt * speed_ * options_.n;
     FF_REQUIRE(cfl <= options_.max_cfl, RunError,
-               "CFL number dt*max(|u|+|v|+|w|)*n = {:.3g} exceeds {:.3g} at t = {:.6g} (step {}): reduce dt", cfl,
+               "CFL number dt*max(|u|+|v|+|w|)*n = {:.5g} exceeds {:.5g} at t = {:.6g} (step {}): reduce dt", cfl,
                options_.max_cfl, time_, steps_);
     stepper_.step(u_hat_, first_tendency_, time_, dt, rhs);
     ++steps_;

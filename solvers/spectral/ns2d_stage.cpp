@@ -26,10 +26,6 @@ Schema NavierStokes2DStage::schema() {
   forcing.key("wavenumber", ValueKind::integer, "Kolmogorov wavenumber k").def(4).at_least(1);
   forcing.key("amplitude", ValueKind::number, "Kolmogorov body-force amplitude").def(1.0);
 
-  Schema samples;
-  samples.key("train", ValueKind::integer, "training samples (indices 0 .. train-1)").def(1000).at_least(1).smoke(2);
-  samples.key("test", ValueKind::integer, "test samples (the indices after the training ones)").def(200).at_least(0).smoke(1);
-
   Schema s;
   s.map("grid", grid, "periodic solve grid on [0,1)^2");
   s.key("store_n", ValueKind::integer, "stored points per axis (every grid.n/store_n-th point)").def(64).at_least(2).smoke(16);
@@ -45,7 +41,7 @@ Schema NavierStokes2DStage::schema() {
   s.map("forcing", forcing, "time-independent vorticity forcing f");
   s.map("initial", covariance_schema(2.5, 7.0, std::pow(7.0, 0.75)),
         "w0 ~ N(0, sigma^2 (-Laplacian + tau^2 I)^(-alpha))");
-  s.map("samples", samples, "number of samples per split");
+  s.map("samples", sample_split_schema(1000, 200, 2, 1), "number of samples per split");
   s.key("dtype", ValueKind::choice, "storage precision").def(std::string("float32")).choices({"float32", "float64"});
   s.key("out", ValueKind::output_file, "dataset file").def(std::string("ns2d.h5"));
   return s;
@@ -56,9 +52,7 @@ NavierStokes2DStage::NavierStokes2DStage(const StageConfig& config)
       forcing_kind_(config.get<std::string>("forcing.kind")),
       forcing_amplitude_(config.get<double>("forcing.amplitude")),
       forcing_wavenumber_(config.get<int>("forcing.wavenumber")),
-      store_n_(config.get<int>("store_n")),
-      stride_(subsampling_stride(config.get<int>("grid.n"), store_n_)),
-      times_(record_times(config.get<double>("final_time"), config.get<double>("record_every"))),
+      recording_(read_recording(config)),
       steps_per_record_(steps_between(config.get<double>("record_every"), config.get<double>("dt"), "record_every", "dt")),
       train_(config.get<long>("samples.train")),
       test_(config.get<long>("samples.test")),
@@ -95,12 +89,12 @@ void NavierStokes2DStage::run(const RunContext& context) {
   NavierStokes2D ns(solver_, f);
   GaussianRandomField grf(initial_);
 
-  const auto s = static_cast<std::uint64_t>(store_n_);
-  const long plane = static_cast<long>(store_n_) * store_n_, n_times = static_cast<long>(times_.size());
+  const auto s = static_cast<std::uint64_t>(recording_.store_n);
+  const long plane = static_cast<long>(recording_.store_n) * recording_.store_n, n_times = static_cast<long>(recording_.times.size());
   DatasetLayout layout;
-  layout.grid.shape = {store_n_, store_n_};
+  layout.grid.shape = {recording_.store_n, recording_.store_n};
   layout.grid.extent = {1.0, 1.0};
-  layout.times = times_;
+  layout.times = recording_.times;
   layout.fields = {{"inputs/w0", {s, s}, dtype_, {}},
                    {"inputs/f", {s, s}, dtype_, {}},
                    {"outputs/w", {static_cast<std::uint64_t>(n_times), s, s}, dtype_,
@@ -110,27 +104,27 @@ void NavierStokes2DStage::run(const RunContext& context) {
 
   DatasetWriter writer(out_, layout, context.provenance());
   std::vector<double> stored_f(plane);
-  subsample(f.data(), 2, solver_.n, stride_, stored_f.data());
+  subsample(f.data(), 2, solver_.n, recording_.stride, stored_f.data());
   const std::uint64_t stream = fnv1a64(context.stage_name);
   std::vector<double> w(f.size()), stored(plane), trajectory(n_times * plane);
   for_each_local_sample(writer, context, [&](long i) {
     SampleRng rng(context.seed, stream, static_cast<std::uint64_t>(i));
     grf.sample(rng, w.data());
-    subsample(w.data(), 2, solver_.n, stride_, stored.data());
+    subsample(w.data(), 2, solver_.n, recording_.stride, stored.data());
     writer.write_sample("inputs/w0", i, stored.data());
     writer.write_sample("inputs/f", i, stored_f.data());
     ns.set_vorticity(w.data());
     for (long t = 0; t < n_times; ++t) {
       ns.advance(steps_per_record_);
       ns.vorticity(w.data());
-      subsample(w.data(), 2, solver_.n, stride_, trajectory.data() + t * plane);
+      subsample(w.data(), 2, solver_.n, recording_.stride, trajectory.data() + t * plane);
     }
     writer.write_sample("outputs/w", i, trajectory.data());
     writer.write_sample("params/nu", i, &solver_.nu);
   });
   writer.commit();
   spdlog::info("{}: wrote {} samples, {} records of {}^2 (solved at {}^2, {} steps each)", context.stage_name,
-               layout.n_samples, n_times, store_n_, solver_.n, steps_per_record_ * n_times);
+               layout.n_samples, n_times, recording_.store_n, solver_.n, steps_per_record_ * n_times);
 }
 
 }  // namespace ff::spectral

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "io/stage.hpp"
+#include "solvers/spectral/recording.hpp"
 #include "solvers/spectral/grf.hpp"
 #include "solvers/spectral/navier_stokes_2d.hpp"
 
@@ -29,8 +30,7 @@ class NavierStokes2DStage : public Stage {
   std::string forcing_kind_;
   double forcing_amplitude_ = 0;
   int forcing_wavenumber_ = 0;
-  int store_n_ = 0, stride_ = 1;
-  std::vector<double> times_;
+  Recording recording_;
   long steps_per_record_ = 0;
   long train_ = 0, test_ = 0;
   DType dtype_ = DType::float32;

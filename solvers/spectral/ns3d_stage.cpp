@@ -22,10 +22,6 @@ Schema NavierStokes3DStage::schema() {
   forcing.key("power", ValueKind::number, "injected power epsilon (0: decaying turbulence)").def(0.0).at_least(0);
   forcing.key("wavenumber", ValueKind::number, "forced modes have 0 < |k| <= this").def(2.5).at_least(1);
 
-  Schema samples;
-  samples.key("train", ValueKind::integer, "training samples (indices 0 .. train-1)").def(16).at_least(1).smoke(2);
-  samples.key("test", ValueKind::integer, "test samples (the indices after the training ones)").def(4).at_least(0).smoke(1);
-
   Schema s;
   s.map("grid", grid, "periodic solve grid on [0,1)^3");
   s.key("store_n", ValueKind::integer, "stored points per axis (every grid.n/store_n-th point)").def(32).at_least(2).smoke(8);
@@ -39,16 +35,14 @@ Schema NavierStokes3DStage::schema() {
       .smoke(0.01);
   s.map("initial", initial, "random-phase isotropic initial velocity");
   s.map("forcing", forcing, "linear forcing of the largest scales (forced isotropic turbulence)");
-  s.map("samples", samples, "number of samples per split");
+  s.map("samples", sample_split_schema(16, 4, 2, 1), "number of samples per split");
   s.key("dtype", ValueKind::choice, "storage precision of the fields").def(std::string("float32")).choices({"float32", "float64"});
   s.key("out", ValueKind::output_file, "dataset file").def(std::string("ns3d.h5"));
   return s;
 }
 
 NavierStokes3DStage::NavierStokes3DStage(const StageConfig& config)
-    : store_n_(config.get<int>("store_n")),
-      stride_(subsampling_stride(config.get<int>("grid.n"), store_n_)),
-      times_(record_times(config.get<double>("final_time"), config.get<double>("record_every"))),
+    : recording_(read_recording(config)),
       steps_per_record_(steps_between(config.get<double>("record_every"), config.get<double>("dt"), "record_every", "dt")),
       train_(config.get<long>("samples.train")),
       test_(config.get<long>("samples.test")),
@@ -72,16 +66,16 @@ void NavierStokes3DStage::run(const RunContext& context) {
   NavierStokes3D ns(solver_);
   IsotropicVelocity initial(initial_);
 
-  const auto s = static_cast<std::uint64_t>(store_n_), n_times = static_cast<std::uint64_t>(times_.size());
+  const auto s = static_cast<std::uint64_t>(recording_.store_n), n_times = static_cast<std::uint64_t>(recording_.times.size());
   const auto shells = static_cast<std::uint64_t>(ns.shells());
   const long points = static_cast<long>(solver_.n) * solver_.n * solver_.n;
   const long stored = static_cast<long>(s * s * s);
   const std::vector<std::pair<std::string, double>> solve_attributes{
       {"solve_n", double(solver_.n)}, {"dt", solver_.dt}, {"forcing_power", solver_.forcing_power}};
   DatasetLayout layout;
-  layout.grid.shape = {store_n_, store_n_, store_n_};
+  layout.grid.shape = {recording_.store_n, recording_.store_n, recording_.store_n};
   layout.grid.extent = {1.0, 1.0, 1.0};
-  layout.times = times_;
+  layout.times = recording_.times;
   layout.fields = {{"inputs/u0", {3, s, s, s}, dtype_, {}, 3},
                    {"outputs/u", {n_times, 3, s, s, s}, dtype_, solve_attributes, 3},
                    {"outputs/omega", {n_times, 3, s, s, s}, dtype_, solve_attributes, 3},
@@ -94,7 +88,7 @@ void NavierStokes3DStage::run(const RunContext& context) {
   std::vector<double> field(3 * points), stored_u0(3 * stored), velocity(n_times * 3 * stored),
       vorticity(n_times * 3 * stored), spectra;
   auto store = [&](const std::vector<double>& fine, double* coarse) {
-    for (int c = 0; c < 3; ++c) subsample(fine.data() + c * points, 3, solver_.n, stride_, coarse + c * stored);
+    for (int c = 0; c < 3; ++c) subsample(fine.data() + c * points, 3, solver_.n, recording_.stride, coarse + c * stored);
   };
   for_each_local_sample(writer, context, [&](long i) {
     SampleRng rng(context.seed, stream, static_cast<std::uint64_t>(i));
@@ -119,7 +113,7 @@ void NavierStokes3DStage::run(const RunContext& context) {
   });
   writer.commit();
   spdlog::info("{}: wrote {} samples, {} records of 3 x {}^3 (solved at {}^3, {} steps each)", context.stage_name,
-               layout.n_samples, n_times, store_n_, solver_.n, steps_per_record_ * static_cast<long>(n_times));
+               layout.n_samples, n_times, recording_.store_n, solver_.n, steps_per_record_ * static_cast<long>(n_times));
 }
 
 }  // namespace ff::spectral

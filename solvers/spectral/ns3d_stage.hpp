@@ -5,6 +5,7 @@
 #pragma once
 
 #include "io/stage.hpp"
+#include "solvers/spectral/recording.hpp"
 #include "solvers/spectral/isotropic_velocity.hpp"
 #include "solvers/spectral/navier_stokes_3d.hpp"
 
@@ -25,8 +26,7 @@ class NavierStokes3DStage : public Stage {
  private:
   NavierStokes3DOptions solver_;
   IsotropicVelocityOptions initial_;
-  int store_n_ = 0, stride_ = 1;
-  std::vector<double> times_;
+  Recording recording_;
   long steps_per_record_ = 0;
   long train_ = 0, test_ = 0;
   DType dtype_ = DType::float32;

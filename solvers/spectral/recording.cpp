@@ -37,6 +37,14 @@ int subsampling_stride(int n, int store_n) {
   return n / store_n;
 }
 
+Recording read_recording(const StageConfig& config) {
+  Recording r;
+  r.store_n = config.get<int>("store_n");
+  r.stride = subsampling_stride(config.get<int>("grid.n"), r.store_n);
+  r.times = record_times(config.get<double>("final_time"), config.get<double>("record_every"));
+  return r;
+}
+
 void subsample(const double* fine, int dim, int n, int stride, double* coarse) {
   const int m = n / stride;
   const long fine_plane = static_cast<long>(n) * n, coarse_plane = static_cast<long>(m) * m;

@@ -2,9 +2,20 @@
 // subsampling of a solution on its solve grid to the stored grid.
 #pragma once
 
+#include "io/stage.hpp"
+
 #include <vector>
 
 namespace ff::spectral {
+
+// The stored grid and the recorded times of a time-dependent dataset stage,
+// from its keys `grid.n`, `store_n`, `final_time` and `record_every`.
+struct Recording {
+  int store_n = 0;
+  int stride = 1;  // stored point i is solve point stride·i
+  std::vector<double> times;
+};
+Recording read_recording(const StageConfig& config);
 
 // record_every, 2·record_every, ..., final_time. InputError (naming the keys
 // `final_time` and `record_every`) unless final_time is a whole multiple.
