@@ -1,0 +1,97 @@
+#include "operators/fno.hpp"
+
+#include "core/error.hpp"
+#include "operators/shape.hpp"
+
+#include <torch/torch.h>
+
+#include <fmt/format.h>
+
+namespace ff::operators {
+
+GridChannels parse_grid_channels(const std::string& name) {
+  if (name == "none") return GridChannels::none;
+  if (name == "periodic") return GridChannels::periodic;
+  if (name == "closed") return GridChannels::closed;
+  throw InputError(fmt::format("grid channels must be none, periodic or closed, got '{}'", name));
+}
+
+PointwiseLinearImpl::PointwiseLinearImpl(int in_channels, int out_channels) {
+  // PyTorch's default for linear layers: U(−1/√in, 1/√in) for weight and bias.
+  const double bound = 1.0 / std::sqrt(static_cast<double>(in_channels));
+  weight_ = register_parameter("weight", torch::empty({out_channels, in_channels}).uniform_(-bound, bound));
+  bias_ = register_parameter("bias", torch::empty({out_channels}).uniform_(-bound, bound));
+}
+
+torch::Tensor PointwiseLinearImpl::forward(const torch::Tensor& x) {
+  // A 1×1 convolution: one GEMM over all grid points, without moving the
+  // channel axis.
+  std::vector<int64_t> kernel_shape{weight_.size(0), weight_.size(1)};
+  kernel_shape.insert(kernel_shape.end(), x.dim() - 2, 1);
+  const torch::Tensor kernel = weight_.view(kernel_shape);
+  switch (x.dim()) {
+    case 3: return torch::conv1d(x, kernel, bias_);
+    case 4: return torch::conv2d(x, kernel, bias_);
+    case 5: return torch::conv3d(x, kernel, bias_);
+    default: throw InputError(fmt::format("pointwise layers take 1D-3D grids, got a tensor of rank {}", x.dim()));
+  }
+}
+
+FnoImpl::FnoImpl(const FnoOptions& options) : options_(options) {
+  const int d = static_cast<int>(options.modes.size());
+  FF_REQUIRE(d >= 1 && d <= 3, InputError, "FNO is 1D, 2D or 3D, got {} modes", d);
+  FF_REQUIRE(options.width >= 1 && options.layers >= 1 && options.projection >= 1, InputError,
+             "FNO width, layers and projection must be >= 1");
+  FF_REQUIRE(options.padding >= 0, InputError, "FNO padding must be >= 0, got {}", options.padding);
+  const int grid_channels = options.grid == GridChannels::none ? 0 : d;
+  lift_ = register_module("lift", PointwiseLinear(options.in_channels + grid_channels, options.width));
+  for (int l = 0; l < options.layers; ++l) {
+    spectral_.push_back(register_module(fmt::format("spectral{}", l), SpectralConv(options.width, options.width, options.modes)));
+    skip_.push_back(register_module(fmt::format("skip{}", l), PointwiseLinear(options.width, options.width)));
+  }
+  project_hidden_ = register_module("project_hidden", PointwiseLinear(options.width, options.projection));
+  project_out_ = register_module("project_out", PointwiseLinear(options.projection, options.out_channels));
+}
+
+torch::Tensor FnoImpl::with_grid(const torch::Tensor& x) const {
+  if (options_.grid == GridChannels::none) return x;
+  const int d = static_cast<int>(options_.modes.size());
+  std::vector<torch::Tensor> channels{x};
+  for (int a = 0; a < d; ++a) {
+    const int64_t n = x.size(a + 2);
+    const double step = options_.grid == GridChannels::periodic ? 1.0 / n : 1.0 / std::max<int64_t>(n - 1, 1);
+    std::vector<int64_t> view(d + 2, 1), expand(x.sizes().begin(), x.sizes().end());
+    view[a + 2] = n;
+    expand[1] = 1;
+    channels.push_back(torch::arange(n, x.options()).mul(step).view(view).expand(expand));
+  }
+  return torch::cat(channels, 1);
+}
+
+torch::Tensor FnoImpl::forward(const torch::Tensor& x) {
+  const int d = static_cast<int>(options_.modes.size());
+  FF_REQUIRE(x.dim() == d + 2 && x.size(1) == options_.in_channels, InputError,
+             "this {}D FNO expects [batch, {}, {}D grid], got {}", d, options_.in_channels, d,
+             shape_of(x));
+  torch::Tensor v = lift_(with_grid(x));
+  const int p = options_.padding;
+  if (p > 0) {
+    std::vector<int64_t> pad;  // (before, after) per axis, last axis first
+    for (int a = 0; a < d; ++a) pad.insert(pad.end(), {0, p});
+    v = torch::constant_pad_nd(v, pad);
+  }
+  for (int l = 0; l < options_.layers; ++l) {
+    v = spectral_[l](v) + skip_[l](v);
+    if (l + 1 < options_.layers) v = torch::gelu(v);
+  }
+  for (int a = 0; a < d && p > 0; ++a) v = v.narrow(a + 2, 0, v.size(a + 2) - p);
+  return project_out_(torch::gelu(project_hidden_(v)));
+}
+
+int64_t FnoImpl::parameter_count() const {
+  int64_t count = 0;
+  for (const auto& p : parameters()) count += p.numel();
+  return count;
+}
+
+}  // namespace ff::operators

@@ -1,0 +1,73 @@
+// Fourier neural operator (Li et al., 2021):
+//
+//   v0 = P(x ⊕ grid)                         lifting, pointwise
+//   v_{l+1} = σ( K_l v_l + W_l v_l )         L Fourier layers (σ = GELU,
+//                                            none after the last)
+//   y  = Q(v_L)                              projection MLP, pointwise
+//
+// K_l a SpectralConv, W_l a pointwise linear map. Pointwise maps act on the
+// channel axis only and the spectral kernels on a fixed number of modes, so
+// a model trained at one resolution evaluates at another. For non-periodic
+// problems (Darcy) `padding` zero-pads every axis at its end before the
+// Fourier layers and crops after, so that the FFT does not wrap the
+// boundaries onto each other.
+#pragma once
+
+#include "operators/spectral_conv.hpp"
+
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/modulelist.h>
+
+#include <string>
+#include <vector>
+
+namespace ff::operators {
+
+// Coordinates appended to the input channels: none; periodic x_j = j/n; or
+// closed x_j = j/(n−1), for grids that include both boundaries.
+enum class GridChannels { none, periodic, closed };
+GridChannels parse_grid_channels(const std::string& name);
+
+struct FnoOptions {
+  std::vector<int> modes{12, 12};  // per axis; its length is the dimension
+  int in_channels = 1;
+  int out_channels = 1;
+  int width = 32;                  // channels in the Fourier layers
+  int layers = 4;
+  int projection = 128;            // hidden width of the projection MLP
+  GridChannels grid = GridChannels::periodic;
+  int padding = 0;                 // points appended to every axis
+};
+
+// y = W x + b over the channel axis of [batch, channels, grid...] tensors.
+class PointwiseLinearImpl : public torch::nn::Module {
+ public:
+  PointwiseLinearImpl(int in_channels, int out_channels);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::Tensor weight_, bias_;
+};
+TORCH_MODULE(PointwiseLinear);
+
+class FnoImpl : public torch::nn::Module {
+ public:
+  explicit FnoImpl(const FnoOptions& options);
+
+  // [batch, in_channels, n_1..n_d] -> [batch, out_channels, n_1..n_d]
+  torch::Tensor forward(const torch::Tensor& x);
+
+  const FnoOptions& options() const { return options_; }
+  int64_t parameter_count() const;
+
+ private:
+  torch::Tensor with_grid(const torch::Tensor& x) const;
+
+  FnoOptions options_;
+  PointwiseLinear lift_{nullptr}, project_hidden_{nullptr}, project_out_{nullptr};
+  std::vector<SpectralConv> spectral_;
+  std::vector<PointwiseLinear> skip_;
+};
+TORCH_MODULE(Fno);
+
+}  // namespace ff::operators

@@ -1,0 +1,123 @@
+#include "core/error.hpp"
+#include "operators/spectral_conv.hpp"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <complex>
+
+namespace {
+
+using ff::operators::SpectralConv;
+using cd = std::complex<double>;
+
+// The layer written out with explicit DFT sums on a 2D grid, independent of
+// torch.fft: x̂(k) = Σ_j x_j e^{−2πi k·j/n}, ŷ = W x̂ on the kept modes, and
+// the real inverse of a half spectrum, y_j = Re Σ_k c(k) ŷ(k) e^{2πi k·j/n}/N
+// with c = 1 on the k_y = 0 (and Nyquist) column and 2 elsewhere.
+torch::Tensor direct_spectral_conv_2d(const torch::Tensor& x, const SpectralConv& conv) {
+  const int64_t batch = x.size(0), in = x.size(1), nx = x.size(2), ny = x.size(3);
+  const int mx = conv->modes()[0], my = conv->modes()[1];
+  const auto& w = conv->weights();
+  const int64_t out = w[0].size(1);
+  auto weight = [&](int block, int64_t i, int64_t o, int64_t kx, int64_t ky) {
+    auto a = w[block].accessor<double, 5>();
+    return cd(a[i][o][kx][ky][0], a[i][o][kx][ky][1]);
+  };
+  auto xa = x.accessor<double, 4>();
+  torch::Tensor y = torch::zeros({batch, out, nx, ny}, torch::kFloat64);
+  auto ya = y.accessor<double, 4>();
+  const double two_pi = 2 * M_PI;
+  for (int64_t b = 0; b < batch; ++b)
+    for (int block = 0; block < 2; ++block)
+      for (int64_t kxi = 0; kxi < mx; ++kxi)
+        for (int64_t ky = 0; ky < my; ++ky) {
+          const int64_t kx = block == 0 ? kxi : kxi - mx;  // negative frequencies n−m..n−1
+          std::vector<cd> x_hat(in);
+          for (int64_t i = 0; i < in; ++i)
+            for (int64_t p = 0; p < nx; ++p)
+              for (int64_t q = 0; q < ny; ++q)
+                x_hat[i] += xa[b][i][p][q] * std::exp(cd(0, -two_pi * (double(kx * p) / nx + double(ky * q) / ny)));
+          const double c = (ky == 0 || 2 * ky == ny) ? 1.0 : 2.0;
+          for (int64_t o = 0; o < out; ++o) {
+            cd y_hat = 0;
+            for (int64_t i = 0; i < in; ++i) y_hat += weight(block, i, o, kxi, ky) * x_hat[i];
+            for (int64_t p = 0; p < nx; ++p)
+              for (int64_t q = 0; q < ny; ++q)
+                ya[b][o][p][q] +=
+                    c * std::real(y_hat * std::exp(cd(0, two_pi * (double(kx * p) / nx + double(ky * q) / ny)))) /
+                    double(nx * ny);
+          }
+        }
+  return y;
+}
+
+TEST(SpectralConv, EqualsADirectDft) {
+  torch::manual_seed(1);
+  SpectralConv conv(2, 3, std::vector<int>{2, 3});
+  conv->to(torch::kFloat64);
+  const torch::Tensor x = torch::randn({2, 2, 8, 6}, torch::kFloat64);
+  const torch::Tensor y = conv(x);
+  const torch::Tensor expected = direct_spectral_conv_2d(x, conv);
+  EXPECT_EQ(y.sizes(), expected.sizes());
+  EXPECT_LT((y - expected).abs().max().item<double>(), 1e-13 * expected.abs().max().item<double>());
+}
+
+TEST(SpectralConv, OneAndThreeDimensionsKeepOnlyTheirModes) {
+  torch::manual_seed(2);
+  // A single Fourier mode inside the band passes, one outside is removed.
+  for (int d : {1, 3}) {
+    SpectralConv conv(1, 1, std::vector<int>(d, 2));
+    conv->to(torch::kFloat64);
+    std::vector<int64_t> shape{1, 1};
+    shape.insert(shape.end(), d, 8);
+    const torch::Tensor grid = torch::arange(8, torch::kFloat64) / 8.0;
+    std::vector<int64_t> view(d + 2, 1);
+    view[2] = 8;
+    const torch::Tensor along_first = grid.view(view).expand(shape);
+    const torch::Tensor inside = torch::cos(2 * M_PI * along_first), outside = torch::cos(2 * M_PI * 3 * along_first);
+    EXPECT_GT(conv(inside).abs().max().item<double>(), 1e-3) << d << "D";
+    EXPECT_LT(conv(outside).abs().max().item<double>(), 1e-14) << d << "D";
+  }
+}
+
+TEST(SpectralConv, GradientsMatchFiniteDifferences) {
+  torch::manual_seed(3);
+  SpectralConv conv(2, 2, std::vector<int>{2, 2});
+  conv->to(torch::kFloat64);
+  const torch::Tensor x = torch::randn({1, 2, 6, 6}, torch::kFloat64).requires_grad_(true);
+  const torch::Tensor r = torch::randn({1, 2, 6, 6}, torch::kFloat64);
+  auto loss = [&] { return (conv(x) * r).sum(); };
+  loss().backward();
+  const double h = 1e-6;
+  std::vector<torch::Tensor> checked{x, conv->weights()[0], conv->weights()[1]};
+  for (auto& t : checked) {
+    const torch::Tensor grad = t.grad().clone();
+    torch::NoGradGuard no_grad;
+    auto flat = t.view(-1);
+    for (int64_t i = 0; i < flat.numel(); i += 5) {
+      const double saved = flat[i].item<double>();
+      flat[i].fill_(saved + h);
+      const double up = loss().item<double>();
+      flat[i].fill_(saved - h);
+      const double down = loss().item<double>();
+      flat[i].fill_(saved);
+      const double numeric = (up - down) / (2 * h);
+      EXPECT_NEAR(grad.view(-1)[i].item<double>(), numeric, 1e-7 * std::max(1.0, std::abs(numeric))) << "entry " << i;
+    }
+  }
+}
+
+TEST(SpectralConv, TooCoarseAGridIsAnInputError) {
+  SpectralConv conv(1, 1, std::vector<int>{12, 12});
+  try {
+    conv(torch::randn({1, 1, 16, 32}));
+    FAIL() << "expected an InputError";
+  } catch (const ff::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("resolution 16 on axis 0 is too small for 12 Fourier modes"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(conv(torch::randn({1, 2, 32, 32})), ff::InputError);  // wrong channel count
+}
+
+}  // namespace
