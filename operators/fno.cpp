@@ -45,8 +45,17 @@ FnoImpl::FnoImpl(const FnoOptions& options) : options_(options) {
   FF_REQUIRE(options.padding >= 0, InputError, "FNO padding must be >= 0, got {}", options.padding);
   const int grid_channels = options.grid == GridChannels::none ? 0 : d;
   lift_ = register_module("lift", PointwiseLinear(options.in_channels + grid_channels, options.width));
+  SpectralWeightsOptions weights;
+  weights.layers = options.layers;
+  weights.in_channels = weights.out_channels = options.width;
+  weights.mode_extent = mode_grid_extent(options.modes);
+  weights.factorization = options.factorization;
+  weights.rank = options.rank;
+  weights.ranks = options.ranks;
+  weights.reconstructed = options.reconstructed;
+  spectral_weights_ = register_module("spectral_weights", make_spectral_weights(weights));
   for (int l = 0; l < options.layers; ++l) {
-    spectral_.push_back(register_module(fmt::format("spectral{}", l), SpectralConv(options.width, options.width, options.modes)));
+    spectral_.emplace_back(options.modes, spectral_weights_, l);
     skip_.push_back(register_module(fmt::format("skip{}", l), PointwiseLinear(options.width, options.width)));
   }
   project_hidden_ = register_module("project_hidden", PointwiseLinear(options.width, options.projection));

@@ -37,6 +37,11 @@ struct FnoOptions {
   int projection = 128;            // hidden width of the projection MLP
   GridChannels grid = GridChannels::periodic;
   int padding = 0;                 // points appended to every axis
+  // Spectral weights of all layers: dense (FNO) or jointly factorized (TFNO).
+  std::string factorization = "dense";  // dense | tucker | cp
+  double rank = 1.0;                    // fraction of the dense size, for tucker and cp
+  std::vector<int> ranks;               // explicit ranks instead (see SpectralWeightsOptions)
+  bool reconstructed = false;           // factorized: contract with the rebuilt dense weights
 };
 
 // y = W x + b over the channel axis of [batch, channels, grid...] tensors.
@@ -58,13 +63,15 @@ class FnoImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x);
 
   const FnoOptions& options() const { return options_; }
-  int64_t parameter_count() const;
+  int64_t parameter_count() const;  // real numbers, all parameters
+  const SpectralWeightsImpl& spectral_weights() const { return *spectral_weights_; }
 
  private:
   torch::Tensor with_grid(const torch::Tensor& x) const;
 
   FnoOptions options_;
   PointwiseLinear lift_{nullptr}, project_hidden_{nullptr}, project_out_{nullptr};
+  std::shared_ptr<SpectralWeightsImpl> spectral_weights_;
   std::vector<SpectralConv> spectral_;
   std::vector<PointwiseLinear> skip_;
 };

@@ -79,8 +79,11 @@ TEST(Fno, PaddingKeepsTheShape) {
 
 // Inputs f ~ GRF on the 32² torus and outputs u = (−Δ)⁻¹ f (zero mean), the
 // solution map of the periodic Poisson problem: a linear operator an FNO can
-// represent, learned from 200 samples to < 2 % relative L2 on 50 others.
-TEST(Fno, LearnsThePoissonSolutionMap) {
+// represent, learned from 200 samples to < 2 % relative L2 on 50 others, by
+// the dense FNO and by a Tucker TFNO with a tenth of its spectral weights.
+class LearnsThePoissonSolutionMap : public testing::TestWithParam<std::string> {};
+
+TEST_P(LearnsThePoissonSolutionMap, ToTwoPercent) {
   torch::manual_seed(5);
   torch::set_num_threads(1);  // tensors this small only pay thread start-up
   const int n = 32, train = 200, test = 50;
@@ -110,7 +113,10 @@ TEST(Fno, LearnsThePoissonSolutionMap) {
   o.width = 16;
   o.layers = 2;
   o.projection = 32;
+  o.factorization = GetParam();
+  o.rank = 0.1;
   Fno fno(o);
+  RecordProperty("spectral_parameters", std::to_string(fno->spectral_weights().parameter_count()));
   torch::optim::Adam adam(fno->parameters(), torch::optim::AdamOptions(5e-3));
   const int batch = 20, epochs = 30;
   for (int epoch = 0; epoch < epochs; ++epoch) {
@@ -130,5 +136,7 @@ TEST(Fno, LearnsThePoissonSolutionMap) {
   RecordProperty("test_relative_l2", fmt::format("{:.4f}", error));
   EXPECT_LT(error, 0.02);
 }
+
+INSTANTIATE_TEST_SUITE_P(Fno, LearnsThePoissonSolutionMap, testing::Values("dense", "tucker"));
 
 }  // namespace

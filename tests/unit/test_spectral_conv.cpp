@@ -1,4 +1,5 @@
 #include "core/error.hpp"
+#include "operators/factorized_weights.hpp"
 #include "operators/spectral_conv.hpp"
 
 #include <gtest/gtest.h>
@@ -8,21 +9,34 @@
 
 namespace {
 
-using ff::operators::SpectralConv;
+using namespace ff::operators;
 using cd = std::complex<double>;
+
+std::shared_ptr<SpectralWeightsImpl> weights_for(int in, int out, const std::vector<int>& modes,
+                                                 const std::string& factorization = "dense", double rank = 1.0) {
+  SpectralWeightsOptions o;
+  o.in_channels = in;
+  o.out_channels = out;
+  o.mode_extent = mode_grid_extent(modes);
+  o.factorization = factorization;
+  o.rank = rank;
+  auto weights = make_spectral_weights(o);
+  weights->to(torch::kFloat64);
+  return weights;
+}
 
 // The layer written out with explicit DFT sums on a 2D grid, independent of
 // torch.fft: x̂(k) = Σ_j x_j e^{−2πi k·j/n}, ŷ = W x̂ on the kept modes, and
 // the real inverse of a half spectrum, y_j = Re Σ_k c(k) ŷ(k) e^{2πi k·j/n}/N
 // with c = 1 on the k_y = 0 (and Nyquist) column and 2 elsewhere.
-torch::Tensor direct_spectral_conv_2d(const torch::Tensor& x, const SpectralConv& conv) {
+torch::Tensor direct_spectral_conv_2d(const torch::Tensor& x, const std::vector<int>& modes, SpectralWeightsImpl& w) {
   const int64_t batch = x.size(0), in = x.size(1), nx = x.size(2), ny = x.size(3);
-  const int mx = conv->modes()[0], my = conv->modes()[1];
-  const auto& w = conv->weights();
-  const int64_t out = w[0].size(1);
+  const int mx = modes[0], my = modes[1];
+  const torch::Tensor dense = w.reconstruct(0).detach();
+  const int64_t out = dense.size(1);
   auto weight = [&](int block, int64_t i, int64_t o, int64_t kx, int64_t ky) {
-    auto a = w[block].accessor<double, 5>();
-    return cd(a[i][o][kx][ky][0], a[i][o][kx][ky][1]);
+    const auto entry = dense.index({i, o, block == 0 ? kx : mx + kx, ky});  // mode grid: [0, m) then [n−m, n)
+    return cd(torch::real(entry).item<double>(), torch::imag(entry).item<double>());
   };
   auto xa = x.accessor<double, 4>();
   torch::Tensor y = torch::zeros({batch, out, nx, ny}, torch::kFloat64);
@@ -54,11 +68,12 @@ torch::Tensor direct_spectral_conv_2d(const torch::Tensor& x, const SpectralConv
 
 TEST(SpectralConv, EqualsADirectDft) {
   torch::manual_seed(1);
-  SpectralConv conv(2, 3, std::vector<int>{2, 3});
-  conv->to(torch::kFloat64);
+  const std::vector<int> modes{2, 3};
+  auto weights = weights_for(2, 3, modes);
+  SpectralConv conv(modes, weights, 0);
   const torch::Tensor x = torch::randn({2, 2, 8, 6}, torch::kFloat64);
   const torch::Tensor y = conv(x);
-  const torch::Tensor expected = direct_spectral_conv_2d(x, conv);
+  const torch::Tensor expected = direct_spectral_conv_2d(x, modes, *weights);
   EXPECT_EQ(y.sizes(), expected.sizes());
   EXPECT_LT((y - expected).abs().max().item<double>(), 1e-13 * expected.abs().max().item<double>());
 }
@@ -67,8 +82,7 @@ TEST(SpectralConv, OneAndThreeDimensionsKeepOnlyTheirModes) {
   torch::manual_seed(2);
   // A single Fourier mode inside the band passes, one outside is removed.
   for (int d : {1, 3}) {
-    SpectralConv conv(1, 1, std::vector<int>(d, 2));
-    conv->to(torch::kFloat64);
+    SpectralConv conv(std::vector<int>(d, 2), weights_for(1, 1, std::vector<int>(d, 2)), 0);
     std::vector<int64_t> shape{1, 1};
     shape.insert(shape.end(), d, 8);
     const torch::Tensor grid = torch::arange(8, torch::kFloat64) / 8.0;
@@ -83,14 +97,14 @@ TEST(SpectralConv, OneAndThreeDimensionsKeepOnlyTheirModes) {
 
 TEST(SpectralConv, GradientsMatchFiniteDifferences) {
   torch::manual_seed(3);
-  SpectralConv conv(2, 2, std::vector<int>{2, 2});
-  conv->to(torch::kFloat64);
+  auto weights = weights_for(2, 2, {2, 2});
+  SpectralConv conv(std::vector<int>{2, 2}, weights, 0);
   const torch::Tensor x = torch::randn({1, 2, 6, 6}, torch::kFloat64).requires_grad_(true);
   const torch::Tensor r = torch::randn({1, 2, 6, 6}, torch::kFloat64);
   auto loss = [&] { return (conv(x) * r).sum(); };
   loss().backward();
   const double h = 1e-6;
-  std::vector<torch::Tensor> checked{x, conv->weights()[0], conv->weights()[1]};
+  std::vector<torch::Tensor> checked{x, weights->parameters()[0]};
   for (auto& t : checked) {
     const torch::Tensor grad = t.grad().clone();
     torch::NoGradGuard no_grad;
@@ -109,7 +123,7 @@ TEST(SpectralConv, GradientsMatchFiniteDifferences) {
 }
 
 TEST(SpectralConv, TooCoarseAGridIsAnInputError) {
-  SpectralConv conv(1, 1, std::vector<int>{12, 12});
+  SpectralConv conv(std::vector<int>{12, 12}, weights_for(1, 1, {12, 12}), 0);
   try {
     conv(torch::randn({1, 1, 16, 32}));
     FAIL() << "expected an InputError";
@@ -118,6 +132,55 @@ TEST(SpectralConv, TooCoarseAGridIsAnInputError) {
         << e.what();
   }
   EXPECT_THROW(conv(torch::randn({1, 2, 32, 32})), ff::InputError);  // wrong channel count
+}
+
+// Contracting through the factors equals contracting with the rebuilt dense
+// weights, for Tucker and CP in 1D, 2D and 3D.
+TEST(FactorizedWeights, FactorizedContractionEqualsReconstructed) {
+  torch::manual_seed(6);
+  for (const std::string kind : {"tucker", "cp"})
+    for (int d = 1; d <= 3; ++d) {
+      const std::vector<int> modes(d, 3);
+      SpectralWeightsOptions o;
+      o.layers = 3;
+      o.in_channels = 4;
+      o.out_channels = 5;
+      o.mode_extent = mode_grid_extent(modes);
+      o.factorization = kind;
+      o.rank = 0.3;
+      auto weights = make_spectral_weights(o);
+      weights->to(torch::kFloat64);
+      std::vector<int64_t> shape{2, 4};
+      shape.insert(shape.end(), o.mode_extent.begin(), o.mode_extent.end());
+      const torch::Tensor x = torch::randn(shape, torch::kComplexDouble);
+      const std::string m = std::string("xyz").substr(0, d);
+      for (int layer = 0; layer < 3; ++layer) {
+        const torch::Tensor factorized = weights->contract(layer, x);
+        const torch::Tensor dense = torch::einsum("bi" + m + ",io" + m + "->bo" + m, {x, weights->reconstruct(layer)});
+        EXPECT_LT((factorized - dense).abs().max().item<double>(), 1e-13 * dense.abs().max().item<double>())
+            << kind << " " << d << "D layer " << layer;
+      }
+      EXPECT_LE(weights->parameter_count(), 0.3 * weights->dense_parameter_count()) << kind << " " << d << "D";
+    }
+}
+
+TEST(FactorizedWeights, RankFractionSetsTheParameterCount) {
+  SpectralWeightsOptions o;
+  o.layers = 4;
+  o.in_channels = o.out_channels = 32;
+  o.mode_extent = mode_grid_extent({12, 12});
+  o.factorization = "tucker";
+  for (double fraction : {0.5, 0.1, 0.02}) {
+    o.rank = fraction;
+    TuckerSpectralWeights tucker(o);
+    const double ratio = double(tucker.parameter_count()) / tucker.dense_parameter_count();
+    EXPECT_LE(ratio, fraction);
+    EXPECT_GE(ratio, 0.5 * fraction) << "ranks too small for the budget";
+  }
+  o.ranks = {4, 8, 8, 6, 6};
+  EXPECT_EQ(TuckerSpectralWeights(o).ranks(), (std::vector<int64_t>{4, 8, 8, 6, 6}));
+  o.ranks = {4, 8, 8, 6};
+  EXPECT_THROW(TuckerSpectralWeights{o}, ff::InputError);
 }
 
 }  // namespace
