@@ -1,0 +1,96 @@
+#include "operators/mg_fno.hpp"
+
+#include "core/error.hpp"
+#include "operators/shape.hpp"
+
+#include <torch/torch.h>
+
+namespace ff::operators {
+namespace {
+
+torch::Tensor average_pool(const torch::Tensor& x, int64_t factor) {
+  if (factor == 1) return x;
+  switch (x.dim()) {
+    case 3: return torch::avg_pool1d(x, {factor}, {factor});
+    case 4: return torch::avg_pool2d(x, {factor, factor}, {factor, factor});
+    default: return torch::avg_pool3d(x, {factor, factor, factor}, {factor, factor, factor});
+  }
+}
+
+}  // namespace
+
+MultiGridFnoImpl::MultiGridFnoImpl(const MultiGridFnoOptions& options) : options_(options) {
+  FF_REQUIRE(options.levels >= 1 && options.levels <= 6, InputError, "MG-TFNO levels must be in [1, 6], got {}",
+             options.levels);
+  FF_REQUIRE(options.padding >= 0, InputError, "MG-TFNO padding must be >= 0, got {}", options.padding);
+  FnoOptions network = options.network;
+  network.in_channels *= options.levels + 1;
+  network_ = register_module("network", Fno(network));
+}
+
+void MultiGridFnoImpl::check_grid(torch::IntArrayRef spatial) const {
+  const int64_t parts = int64_t{1} << options_.levels;
+  for (std::size_t a = 0; a < spatial.size(); ++a)
+    FF_REQUIRE(spatial[a] % parts == 0, InputError,
+               "MG-TFNO with {} levels cuts every axis into {} patches: resolution {} on axis {} is not a multiple", 
+               options_.levels, parts, spatial[a], a);
+}
+
+torch::Tensor MultiGridFnoImpl::split(const torch::Tensor& x) const {
+  const int d = static_cast<int>(x.dim()) - 2;
+  const auto spatial = x.sizes().slice(2);
+  check_grid(spatial);
+  const int64_t parts = int64_t{1} << options_.levels, q = options_.padding;
+  int64_t patch_count = 1;
+  for (int a = 0; a < d; ++a) patch_count *= parts;
+
+  std::vector<torch::Tensor> patches;
+  for (int64_t index = 0; index < patch_count; ++index) {
+    std::vector<int64_t> patch(d);  // row-major patch multi-index
+    for (int a = d - 1, rest = static_cast<int>(index); a >= 0; --a, rest /= static_cast<int>(parts))
+      patch[a] = rest % parts;
+    std::vector<torch::Tensor> levels;
+    for (int level = 0; level <= options_.levels; ++level) {
+      const int64_t factor = int64_t{1} << level;
+      torch::Tensor region = x;
+      for (int a = 0; a < d; ++a) {
+        const int64_t n = spatial[a], p = n / parts, length = (p + 2 * q) * factor;
+        // The padded region centred on the patch, wrapped periodically.
+        const int64_t start = patch[a] * p + (p - length) / 2;
+        const auto indices = torch::remainder(torch::arange(start, start + length, torch::kLong), n).to(x.device());
+        region = region.index_select(a + 2, indices);
+      }
+      levels.push_back(average_pool(region, factor));
+    }
+    patches.push_back(torch::cat(levels, 1));
+  }
+  // [patches, batch, ...] -> [batch · patches, ...], batch-major.
+  return torch::stack(patches, 1).flatten(0, 1);
+}
+
+torch::Tensor MultiGridFnoImpl::stitch(const torch::Tensor& patches, int64_t batch) const {
+  const int d = static_cast<int>(patches.dim()) - 2;
+  const int64_t parts = int64_t{1} << options_.levels, q = options_.padding;
+  torch::Tensor inner = patches;
+  for (int a = 0; a < d; ++a) inner = inner.narrow(a + 2, q, inner.size(a + 2) - 2 * q);
+  const int64_t channels = inner.size(1), p = inner.size(2);
+  // [batch, P_1..P_d, channels, p_1..p_d] -> [batch, channels, P_1, p_1, ..., P_d, p_d]
+  std::vector<int64_t> grid{batch};
+  grid.insert(grid.end(), d, parts);
+  grid.push_back(channels);
+  grid.insert(grid.end(), d, p);
+  std::vector<int64_t> order{0, d + 1};
+  for (int a = 0; a < d; ++a) order.insert(order.end(), {1 + a, d + 2 + a});
+  std::vector<int64_t> full{batch, channels};
+  for (int a = 0; a < d; ++a) full.push_back(parts * p);
+  return inner.reshape(grid).permute(order).reshape(full);
+}
+
+torch::Tensor MultiGridFnoImpl::forward(const torch::Tensor& x) {
+  const int d = static_cast<int>(options_.network.modes.size());
+  FF_REQUIRE(x.dim() == d + 2 && x.size(1) == options_.network.in_channels, InputError,
+             "this {}D MG-TFNO expects [batch, {}, {}D grid], got {}", d, options_.network.in_channels, d, shape_of(x));
+  return stitch(network_(split(x)), x.size(0));
+}
+
+}  // namespace ff::operators
