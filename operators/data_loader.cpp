@@ -1,0 +1,89 @@
+#include "operators/data_loader.hpp"
+
+#include "core/error.hpp"
+#include "core/rng.hpp"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace ff::operators {
+namespace {
+
+std::string shape_text(const std::vector<std::uint64_t>& shape) {
+  std::string text = "[";
+  for (std::size_t a = 0; a < shape.size(); ++a) text += (a ? ", " : "") + std::to_string(shape[a]);
+  return text + "]";
+}
+
+}  // namespace
+
+DataLoader::DataLoader(const DatasetReader& reader, DataLoaderOptions options)
+    : reader_(reader), options_(std::move(options)) {
+  const std::string file = reader.path().string();
+  FF_REQUIRE(!options_.inputs.empty() && !options_.targets.empty(), InputError, "{}: a loader needs input and target fields",
+             file);
+  FF_REQUIRE(options_.batch_size >= 1, InputError, "batch size must be >= 1, got {}", options_.batch_size);
+  split_ = reader.split(options_.split);
+  FF_REQUIRE(!split_.empty(), InputError, "{}: split '{}' has no samples", file, options_.split);
+
+  // Every field is [grid...] (one channel) or [channels, grid...] on one grid.
+  const auto grid = reader.grid().shape;
+  grid_shape_.assign(grid.begin(), grid.end());
+  for (const auto* fields : {&options_.inputs, &options_.targets})
+    for (const auto& field : *fields) {
+      FF_REQUIRE(reader.has_field(field), InputError, "{}: no field '{}'", file, field);
+      const auto shape = reader.sample_shape(field);
+      const bool on_grid = shape.size() >= grid.size() &&
+                           std::equal(grid.begin(), grid.end(), shape.end() - grid.size(),
+                                      [](int n, std::uint64_t m) { return static_cast<std::uint64_t>(n) == m; });
+      FF_REQUIRE(on_grid && shape.size() <= grid.size() + 1, InputError,
+                 "{}: field '{}' has samples of shape {}, not [grid] or [channels, grid] on the {}D grid", file, field,
+                 shape_text(shape), grid.size());
+    }
+}
+
+long DataLoader::batches_per_epoch() const {
+  return (samples() + options_.batch_size - 1) / options_.batch_size;
+}
+
+std::vector<long> DataLoader::order(long epoch) const {
+  std::vector<long> order = split_;
+  if (!options_.shuffle) return order;
+  // Fisher–Yates driven by the stream of (seed, epoch).
+  SampleRng rng(options_.seed, 0x5eed, static_cast<std::uint64_t>(epoch));
+  for (std::size_t i = order.size(); i > 1; --i) {
+    const auto j = static_cast<std::size_t>(rng.uniform() * i);
+    std::swap(order[i - 1], order[std::min(j, i - 1)]);
+  }
+  return order;
+}
+
+torch::Tensor DataLoader::stack(const std::vector<std::string>& fields, const std::vector<long>& samples) const {
+  const auto count = static_cast<int64_t>(samples.size());
+  std::vector<torch::Tensor> channels;
+  for (const auto& field : fields) {
+    std::vector<double> values = reader_.read_indices(field, samples);
+    const auto per_sample = static_cast<int64_t>(reader_.sample_size(field));
+    const int64_t points = std::accumulate(grid_shape_.begin(), grid_shape_.end(), int64_t{1}, std::multiplies<>());
+    const int64_t field_channels = per_sample / points;
+    std::vector<int64_t> shape{count, field_channels};
+    shape.insert(shape.end(), grid_shape_.begin(), grid_shape_.end());
+    channels.push_back(torch::from_blob(values.data(), shape, torch::kFloat64).to(torch::kFloat32));
+  }
+  return torch::cat(channels, 1);
+}
+
+Batch DataLoader::batch(long epoch, long b) const {
+  FF_REQUIRE(b >= 0 && b < batches_per_epoch(), InputError, "batch {} of an epoch of {}", b, batches_per_epoch());
+  const std::vector<long> all = order(epoch);
+  const long first = b * options_.batch_size, last = std::min<long>(first + options_.batch_size, samples());
+  Batch batch;
+  batch.samples.assign(all.begin() + first, all.begin() + last);
+  batch.input = stack(options_.inputs, batch.samples);
+  batch.target = stack(options_.targets, batch.samples);
+  return batch;
+}
+
+}  // namespace ff::operators
