@@ -1,6 +1,7 @@
 #include "core/error.hpp"
 #include "io/dataset_writer.hpp"
 #include "operators/data_loader.hpp"
+#include "operators/normalizer.hpp"
 #include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -36,13 +37,18 @@ std::filesystem::path write_dataset(const std::filesystem::path& dir) {
   return path;
 }
 
-TEST(DataLoader, SeededEpochsVisitEverySampleOnceWithMatchingTargets) {
-  TempDir dir;
-  ff::DatasetReader reader(write_dataset(dir.path()));
+DataLoaderOptions a_to_u(long batch_size) {
   DataLoaderOptions o;
   o.inputs = {"inputs/a"};
   o.targets = {"outputs/u"};
-  o.batch_size = 5;
+  o.batch_size = batch_size;
+  return o;
+}
+
+TEST(DataLoader, SeededEpochsVisitEverySampleOnceWithMatchingTargets) {
+  TempDir dir;
+  ff::DatasetReader reader(write_dataset(dir.path()));
+  DataLoaderOptions o = a_to_u(5);
   o.seed = 3;
   DataLoader loader(reader, o);
   EXPECT_EQ(loader.batches_per_epoch(), 4);  // 19 = 5 + 5 + 5 + 4
@@ -72,12 +78,33 @@ TEST(DataLoader, SeededEpochsVisitEverySampleOnceWithMatchingTargets) {
   EXPECT_EQ(DataLoader(reader, o).order(0), (std::vector<long>{19, 20, 21, 22}));
 }
 
+TEST(GaussianNormalizer, TrainingDataBecomesStandardPerPoint) {
+  TempDir dir;
+  ff::DatasetReader reader(write_dataset(dir.path()));
+  DataLoader loader(reader, a_to_u(4));
+  const auto normalizer = GaussianNormalizer::fit(loader, true);
+  EXPECT_EQ(normalizer.mean().sizes(), (std::vector<int64_t>{2, 4, 6}));
+  // Train targets are s + 0.25 and s + 0.5 for s = 0..18: mean 9.25 / 9.5,
+  // population standard deviation sqrt((19² − 1) / 12).
+  EXPECT_NEAR(normalizer.mean()[0][1][2].item<double>(), 9.25, 1e-5);
+  EXPECT_NEAR(normalizer.mean()[1][3][5].item<double>(), 9.5, 1e-5);
+  EXPECT_NEAR(normalizer.std()[1][0][0].item<double>(), std::sqrt((19.0 * 19 - 1) / 12), 1e-5);
+
+  std::vector<torch::Tensor> encoded;
+  for (long b = 0; b < loader.batches_per_epoch(); ++b) encoded.push_back(normalizer.encode(loader.batch(0, b).target));
+  const auto all = torch::cat(encoded);
+  EXPECT_LT(all.mean(0).abs().max().item<double>(), 1e-5);
+  EXPECT_LT((all.std(0, /*unbiased=*/false) - 1).abs().max().item<double>(), 1e-4);
+  const auto batch = loader.batch(1, 0).target;
+  EXPECT_LT((normalizer.decode(normalizer.encode(batch)) - batch).abs().max().item<double>(), 1e-5);
+  EXPECT_THROW(normalizer.encode(loader.batch(0, 0).input), ff::InputError);  // 1 channel, fitted on 2
+}
+
 TEST(DataLoader, FieldsOffTheGridAreInputErrors) {
   TempDir dir;
   ff::DatasetReader reader(write_dataset(dir.path()));
-  DataLoaderOptions o;
+  DataLoaderOptions o = a_to_u(5);
   o.inputs = {"inputs/missing"};
-  o.targets = {"outputs/u"};
   EXPECT_THROW(DataLoader(reader, o), ff::InputError);
   o.inputs = {"inputs/a"};
   o.split = "validation";

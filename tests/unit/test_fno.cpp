@@ -1,6 +1,7 @@
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "operators/fno.hpp"
+#include "operators/losses.hpp"
 #include "operators/mg_fno.hpp"
 #include "solvers/spectral/grf.hpp"
 
@@ -12,12 +13,6 @@
 namespace {
 
 using namespace ff::operators;
-
-// Per-sample relative L2 error, averaged over the batch.
-torch::Tensor relative_l2(const torch::Tensor& prediction, const torch::Tensor& target) {
-  const auto diff = (prediction - target).flatten(1).norm(2, 1);
-  return (diff / target.flatten(1).norm(2, 1)).mean();
-}
 
 // A smooth input with modes |k| ≤ 3, sampled at n² points.
 torch::Tensor smooth_input(int64_t n) {
@@ -35,7 +30,7 @@ double coarse_fine_difference(const FnoOptions& options) {
   using torch::indexing::Slice;
   const auto coarse = fno(smooth_input(32));
   const auto fine = fno(smooth_input(64)).index({Slice(), Slice(), Slice(0, 64, 2), Slice(0, 64, 2)});
-  return relative_l2(fine, coarse).item<double>();
+  return relative_lp(fine, coarse).item<double>();
 }
 
 TEST(Fno, SpectralPathIsResolutionInvariant) {
@@ -193,7 +188,7 @@ TEST_P(LearnsThePoissonSolutionMap, ToTwoPercent) {
     for (int b = 0; b < train; b += batch) {
       const auto index = order.narrow(0, b, batch);
       adam.zero_grad();
-      const auto loss = relative_l2(fno(f_train.index_select(0, index)), u_train.index_select(0, index));
+      const auto loss = relative_lp(fno(f_train.index_select(0, index)), u_train.index_select(0, index));
       loss.backward();
       adam.step();
     }
@@ -201,7 +196,7 @@ TEST_P(LearnsThePoissonSolutionMap, ToTwoPercent) {
       for (auto& group : adam.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(1e-3);
   }
   torch::NoGradGuard no_grad;
-  const double error = relative_l2(fno(f_test), u_test).item<double>();
+  const double error = relative_lp(fno(f_test), u_test).item<double>();
   RecordProperty("test_relative_l2", fmt::format("{:.4f}", error));
   EXPECT_LT(error, 0.02);
 }

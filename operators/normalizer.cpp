@@ -1,0 +1,52 @@
+#include "operators/normalizer.hpp"
+
+#include "core/error.hpp"
+#include "operators/shape.hpp"
+
+#include <torch/torch.h>
+
+namespace ff::operators {
+
+GaussianNormalizer::GaussianNormalizer(torch::Tensor mean, torch::Tensor std) : mean_(std::move(mean)), std_(std::move(std)) {
+  FF_REQUIRE(mean_.sizes() == std_.sizes(), InputError, "normalizer mean {} and std {} differ in shape",
+             shape_of(mean_), shape_of(std_));
+}
+
+GaussianNormalizer GaussianNormalizer::fit(const DataLoader& loader, bool targets) {
+  // Sums in double over the whole split; the order of batches does not matter.
+  torch::Tensor sum, sum_of_squares;
+  long count = 0;
+  for (long b = 0; b < loader.batches_per_epoch(); ++b) {
+    const Batch batch = loader.batch(0, b);
+    const torch::Tensor x = (targets ? batch.target : batch.input).to(torch::kFloat64);
+    sum = sum.defined() ? sum + x.sum(0) : x.sum(0);
+    sum_of_squares = sum_of_squares.defined() ? sum_of_squares + x.pow(2).sum(0) : x.pow(2).sum(0);
+    count += x.size(0);
+  }
+  const torch::Tensor mean = sum / count;
+  const torch::Tensor variance = (sum_of_squares / count - mean.pow(2)).clamp_min(0);
+  return GaussianNormalizer(mean.to(torch::kFloat32), variance.sqrt().to(torch::kFloat32));
+}
+
+void GaussianNormalizer::check(const torch::Tensor& x) const {
+  FF_REQUIRE(mean_.defined(), RunError, "normalizer used before it was fitted");
+  FF_REQUIRE(x.dim() == mean_.dim() + 1 && x.sizes().slice(1) == mean_.sizes(), InputError,
+             "normalizer fitted on samples of shape {} got a batch {}", shape_of(mean_), shape_of(x));
+}
+
+torch::Tensor GaussianNormalizer::encode(const torch::Tensor& x) const {
+  check(x);
+  return (x - mean_) / (std_ + epsilon);
+}
+
+torch::Tensor GaussianNormalizer::decode(const torch::Tensor& x) const {
+  check(x);
+  return x * (std_ + epsilon) + mean_;
+}
+
+void GaussianNormalizer::to(const torch::Tensor& like) {
+  mean_ = mean_.to(like.device(), like.scalar_type());
+  std_ = std_.to(like.device(), like.scalar_type());
+}
+
+}  // namespace ff::operators

@@ -1,0 +1,37 @@
+// Per-point Gaussian normalization of operator inputs and outputs, as in the
+// FNO reference: x ↦ (x − μ(p)) / (σ(p) + ε) with μ, σ the mean and standard
+// deviation over the training samples at every channel and grid point p.
+// Fitted by streaming the training split once; its state is two tensors that
+// checkpoints store with the model.
+#pragma once
+
+#include "operators/data_loader.hpp"
+
+#include <torch/types.h>
+
+namespace ff::operators {
+
+class GaussianNormalizer {
+ public:
+  static constexpr double epsilon = 1e-5;
+
+  GaussianNormalizer() = default;
+  GaussianNormalizer(torch::Tensor mean, torch::Tensor std);
+
+  // Fits the inputs (`targets` false) or the targets of the loader's split.
+  static GaussianNormalizer fit(const DataLoader& loader, bool targets);
+
+  torch::Tensor encode(const torch::Tensor& x) const;
+  torch::Tensor decode(const torch::Tensor& x) const;
+  const torch::Tensor& mean() const { return mean_; }  // [channels, grid...]
+  const torch::Tensor& std() const { return std_; }
+  // Moves the statistics to the device and dtype of `like`.
+  void to(const torch::Tensor& like);
+
+ private:
+  void check(const torch::Tensor& batch) const;  // fitted, and the batch's samples match
+
+  torch::Tensor mean_, std_;
+};
+
+}  // namespace ff::operators
