@@ -1,9 +1,8 @@
 #include "core/error.hpp"
-#include "core/rng.hpp"
 #include "operators/fno.hpp"
 #include "operators/losses.hpp"
 #include "operators/mg_fno.hpp"
-#include "solvers/spectral/grf.hpp"
+#include "poisson_data.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -155,22 +154,7 @@ TEST_P(LearnsThePoissonSolutionMap, ToTwoPercent) {
   torch::manual_seed(5);
   torch::set_num_threads(1);  // tensors this small only pay thread start-up
   const int n = 32, train = 200, test = 50;
-  ff::spectral::GrfOptions grf_options;
-  grf_options.n = n;
-  ff::spectral::GaussianRandomField grf(grf_options);
-  torch::Tensor f = torch::empty({train + test, 1, n, n}, torch::kFloat64);
-  for (int i = 0; i < train + test; ++i) {
-    ff::SampleRng rng(9, 0, i);
-    grf.sample(rng, f[i].data_ptr<double>());
-  }
-  const auto k = torch::fft::fftfreq(n, 1.0 / n, torch::kFloat64);
-  const auto k_half = torch::fft::rfftfreq(n, 1.0 / n, torch::kFloat64);
-  const double screening = GetParam().screening;
-  auto k2 = (k.view({n, 1}).pow(2) + k_half.view({1, -1}).pow(2)) * (4 * M_PI * M_PI) + screening * screening;
-  if (screening == 0) k2.index_put_({0, 0}, 1.0);
-  auto u_hat = torch::fft::rfft2(f) / k2;
-  u_hat.index_put_({torch::indexing::Ellipsis, 0, 0}, 0.0);
-  torch::Tensor u = torch::fft::irfft2(u_hat, std::vector<int64_t>{n, n});
+  auto [f, u] = ff::test::poisson_pairs(n, train + test, GetParam().screening);
   // Scalar normalisation keeps the target linear in the input.
   f = (f / f.std()).to(torch::kFloat32);
   u = (u / u.std()).to(torch::kFloat32);

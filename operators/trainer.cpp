@@ -1,0 +1,171 @@
+#include "operators/trainer.hpp"
+
+#include "core/error.hpp"
+#include "operators/losses.hpp"
+#include "operators/shape.hpp"
+
+#include <torch/torch.h>
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+namespace ff::operators {
+namespace {
+
+std::string sample_list(const std::vector<long>& samples) {
+  std::string text;
+  for (long s : samples) text += (text.empty() ? "" : ", ") + std::to_string(s);
+  return text;
+}
+
+// The tensor Module::save stored for parameter "a.b.weight": nested
+// archives per submodule, the tensor in the innermost one.
+torch::Tensor stored_parameter(torch::serialize::InputArchive& archive, const std::string& dotted) {
+  const auto dot = dotted.find('.');
+  if (dot == std::string::npos) {
+    torch::Tensor tensor;
+    archive.read(dotted, tensor);
+    return tensor;
+  }
+  torch::serialize::InputArchive child;
+  archive.read(dotted.substr(0, dot), child);
+  return stored_parameter(child, dotted.substr(dot + 1));
+}
+
+}  // namespace
+
+Trainer::Trainer(torch::nn::AnyModule model, const DataLoader& train, const DataLoader* validation,
+                 TrainerOptions options)
+    : model_(std::move(model)), train_(train), validation_(validation), options_(std::move(options)) {
+  FF_REQUIRE(options_.learning_rate > 0 && options_.weight_decay >= 0 && options_.clip_norm >= 0, InputError,
+             "training needs learning rate > 0, weight decay >= 0 and clip norm >= 0");
+  FF_REQUIRE(options_.loss == "l2" || options_.loss == "h1", InputError, "loss must be l2 or h1, got '{}'", options_.loss);
+  FF_REQUIRE(options_.scheduler == "step" || options_.scheduler == "cosine" || options_.scheduler == "constant",
+             InputError, "scheduler must be step, cosine or constant, got '{}'", options_.scheduler);
+  FF_REQUIRE(options_.step_every >= 1, InputError, "step_every must be >= 1, got {}", options_.step_every);
+  input_normalizer_ = GaussianNormalizer::fit(train, false);
+  target_normalizer_ = GaussianNormalizer::fit(train, true);
+  const auto parameters = model_.ptr()->parameters();
+  if (options_.optimizer == "adam")
+    optimizer_ = std::make_unique<torch::optim::Adam>(
+        parameters, torch::optim::AdamOptions(options_.learning_rate).weight_decay(options_.weight_decay));
+  else if (options_.optimizer == "adamw")
+    optimizer_ = std::make_unique<torch::optim::AdamW>(
+        parameters, torch::optim::AdamWOptions(options_.learning_rate).weight_decay(options_.weight_decay));
+  else
+    throw InputError(fmt::format("optimizer must be adam or adamw, got '{}'", options_.optimizer));
+}
+
+Trainer::~Trainer() = default;
+
+double Trainer::learning_rate_at(long epoch) const {
+  if (options_.scheduler == "step") return options_.learning_rate * std::pow(options_.gamma, epoch / options_.step_every);
+  if (options_.scheduler == "cosine")
+    return 0.5 * options_.learning_rate * (1 + std::cos(M_PI * epoch / std::max<long>(1, options_.epochs)));
+  return options_.learning_rate;
+}
+
+torch::Tensor Trainer::loss(const torch::Tensor& prediction, const torch::Tensor& target) const {
+  return options_.loss == "h1" ? relative_h1(prediction, target) : relative_lp(prediction, target);
+}
+
+std::vector<EpochRecord> Trainer::train(long until, const std::function<void(const EpochRecord&)>& after_epoch) {
+  std::vector<EpochRecord> history;
+  auto module = model_.ptr();
+  for (; epoch_ < until; ++epoch_) {
+    EpochRecord record;
+    record.epoch = epoch_;
+    record.learning_rate = learning_rate_at(epoch_);
+    for (auto& group : optimizer_->param_groups()) group.options().set_lr(record.learning_rate);
+    module->train();
+    double total = 0;
+    const long batches = train_.batches_per_epoch();
+    for (long b = 0; b < batches; ++b) {
+      const Batch batch = train_.batch(epoch_, b);
+      optimizer_->zero_grad();
+      const auto prediction = target_normalizer_.decode(model_.forward(input_normalizer_.encode(batch.input)));
+      const auto value = loss(prediction, batch.target);
+      const double scalar = value.item<double>();
+      FF_REQUIRE(std::isfinite(scalar), RunError,
+                 "training loss is not finite at epoch {}, batch {} (samples {}): lower the learning rate or check "
+                 "the data",
+                 epoch_, b, sample_list(batch.samples));
+      value.backward();
+      if (options_.clip_norm > 0) torch::nn::utils::clip_grad_norm_(module->parameters(), options_.clip_norm);
+      optimizer_->step();
+      total += scalar;
+    }
+    record.train_loss = total / batches;
+    record.validation_error = validation_ ? evaluate(*validation_) : std::numeric_limits<double>::quiet_NaN();
+    history.push_back(record);
+    if (after_epoch) {
+      ++epoch_;  // a checkpoint written now resumes at the next epoch
+      after_epoch(record);
+      --epoch_;
+    }
+  }
+  return history;
+}
+
+double Trainer::evaluate(const DataLoader& loader) {
+  torch::NoGradGuard no_grad;
+  auto module = model_.ptr();
+  module->eval();
+  double weighted = 0;
+  for (long b = 0; b < loader.batches_per_epoch(); ++b) {
+    const Batch batch = loader.batch(0, b);
+    const auto prediction = target_normalizer_.decode(model_.forward(input_normalizer_.encode(batch.input)));
+    weighted += relative_lp(prediction, batch.target).item<double>() * static_cast<double>(batch.samples.size());
+  }
+  return weighted / static_cast<double>(loader.samples());
+}
+
+void Trainer::save_checkpoint(const std::filesystem::path& path) const {
+  torch::serialize::OutputArchive archive, model, optimizer;
+  model_.ptr()->save(model);
+  optimizer_->save(optimizer);
+  archive.write("model", model);
+  archive.write("optimizer", optimizer);
+  archive.write("epoch", torch::tensor(static_cast<int64_t>(epoch_)));
+  archive.write("input_mean", input_normalizer_.mean());
+  archive.write("input_std", input_normalizer_.std());
+  archive.write("target_mean", target_normalizer_.mean());
+  archive.write("target_std", target_normalizer_.std());
+  const auto partial = std::filesystem::path(path.string() + ".partial");
+  archive.save_to(partial.string());
+  std::filesystem::rename(partial, path);
+}
+
+void Trainer::load_checkpoint(const std::filesystem::path& path) {
+  FF_REQUIRE(std::filesystem::exists(path), InputError, "{}: no such checkpoint", path.string());
+  try {
+    torch::serialize::InputArchive archive, model, optimizer;
+    archive.load_from(path.string());
+    archive.read("model", model);
+    // Module::load adopts whatever shapes it finds: check them first.
+    for (const auto& parameter : model_.ptr()->named_parameters()) {
+      const torch::Tensor stored = stored_parameter(model, parameter.key());
+      FF_REQUIRE(stored.sizes() == parameter.value().sizes(), InputError,
+                 "{}: parameter '{}' has shape {} in the checkpoint but {} in this model", path.string(),
+                 parameter.key(), shape_of(stored), shape_of(parameter.value()));
+    }
+    model_.ptr()->load(model);
+    archive.read("optimizer", optimizer);
+    optimizer_->load(optimizer);
+    torch::Tensor epoch, input_mean, input_std, target_mean, target_std;
+    archive.read("epoch", epoch);
+    archive.read("input_mean", input_mean);
+    archive.read("input_std", input_std);
+    archive.read("target_mean", target_mean);
+    archive.read("target_std", target_std);
+    epoch_ = epoch.item<int64_t>();
+    input_normalizer_ = GaussianNormalizer(input_mean, input_std);
+    target_normalizer_ = GaussianNormalizer(target_mean, target_std);
+  } catch (const c10::Error& e) {
+    throw InputError(fmt::format("{}: not a checkpoint of this model: {}", path.string(), e.what_without_backtrace()));
+  }
+}
+
+}  // namespace ff::operators

@@ -1,0 +1,81 @@
+// Supervised training of an operator model on dataset batches: the inputs
+// and targets are normalized per point with statistics of the training split,
+// the loss (relative L2 or H1) is taken on the decoded prediction, and Adam
+// or AdamW runs with a step or cosine learning-rate schedule and optional
+// gradient clipping. Checkpoints hold the weights, the optimizer state, the
+// normalizers and the epoch; because the batch order depends only on (seed,
+// epoch), resuming from one continues exactly as the uninterrupted run.
+#pragma once
+
+#include "operators/data_loader.hpp"
+#include "operators/normalizer.hpp"
+
+#include <torch/nn/modules/container/any.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace torch::optim {
+class Optimizer;
+}
+
+namespace ff::operators {
+
+struct TrainerOptions {
+  long epochs = 500;
+  std::string optimizer = "adam";  // adam | adamw
+  double learning_rate = 1e-3;
+  double weight_decay = 0.0;
+  std::string scheduler = "step";  // step | cosine | constant
+  long step_every = 100;           // step: multiply the rate by gamma every this many epochs
+  double gamma = 0.5;
+  double clip_norm = 0.0;          // 0: no gradient clipping
+  std::string loss = "l2";         // l2 | h1
+};
+
+struct EpochRecord {
+  long epoch = 0;
+  double learning_rate = 0;
+  double train_loss = 0;       // mean over the epoch's batches
+  double validation_error = 0; // relative L2 on the validation split (NaN without one)
+};
+
+class Trainer {
+ public:
+  // `validation` may be null. The normalizers are fitted on `train` here.
+  Trainer(torch::nn::AnyModule model, const DataLoader& train, const DataLoader* validation, TrainerOptions options);
+  ~Trainer();
+
+  // Trains epochs [epoch(), until). A non-finite loss is a RunError naming
+  // the epoch, the batch and its samples, raised before that batch updates
+  // the weights; the last checkpoint written by `after_epoch` (which runs
+  // after each epoch, with epoch() already the next one) is the last good state.
+  std::vector<EpochRecord> train(long until, const std::function<void(const EpochRecord&)>& after_epoch = {});
+  // Relative L2 of the decoded prediction over all batches of `loader`.
+  double evaluate(const DataLoader& loader);
+
+  long epoch() const { return epoch_; }
+  // Atomic: written to `path.partial`, then renamed.
+  void save_checkpoint(const std::filesystem::path& path) const;
+  // InputError when the file is not a checkpoint of a model of this shape.
+  void load_checkpoint(const std::filesystem::path& path);
+
+  const GaussianNormalizer& input_normalizer() const { return input_normalizer_; }
+  const GaussianNormalizer& target_normalizer() const { return target_normalizer_; }
+
+ private:
+  double learning_rate_at(long epoch) const;
+  torch::Tensor loss(const torch::Tensor& prediction, const torch::Tensor& target) const;
+
+  torch::nn::AnyModule model_;
+  const DataLoader& train_;
+  const DataLoader* validation_;
+  TrainerOptions options_;
+  GaussianNormalizer input_normalizer_, target_normalizer_;
+  std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  long epoch_ = 0;
+};
+
+}  // namespace ff::operators
