@@ -6,6 +6,12 @@
 #include "solvers/spectral/ns3d_stage.hpp"
 #include "solvers/spectral/spectrum_stage.hpp"
 
+#include <fieldforge/build_config.hpp>
+
+#if FIELDFORGE_WITH_TORCH
+#include "operators/train_stage.hpp"
+#endif
+
 namespace ff {
 
 const StageRegistry& stage_registry() {
@@ -16,6 +22,9 @@ const StageRegistry& stage_registry() {
     register_stage<spectral::BurgersStage>(r);
     register_stage<spectral::NavierStokes2DStage>(r);
     register_stage<spectral::NavierStokes3DStage>(r);
+#if FIELDFORGE_WITH_TORCH
+    register_stage<operators::TrainOperatorStage>(r);
+#endif
     return r;
   }();
   return registry;

@@ -45,8 +45,10 @@ Trainer::Trainer(torch::nn::AnyModule model, const DataLoader& train, const Data
   FF_REQUIRE(options_.scheduler == "step" || options_.scheduler == "cosine" || options_.scheduler == "constant",
              InputError, "scheduler must be step, cosine or constant, got '{}'", options_.scheduler);
   FF_REQUIRE(options_.step_every >= 1, InputError, "step_every must be >= 1, got {}", options_.step_every);
+  model_.ptr()->to(torch::Device(options_.device));
   input_normalizer_ = GaussianNormalizer::fit(train, false);
   target_normalizer_ = GaussianNormalizer::fit(train, true);
+  place_normalizers();
   const auto parameters = model_.ptr()->parameters();
   if (options_.optimizer == "adam")
     optimizer_ = std::make_unique<torch::optim::Adam>(
@@ -59,6 +61,12 @@ Trainer::Trainer(torch::nn::AnyModule model, const DataLoader& train, const Data
 }
 
 Trainer::~Trainer() = default;
+
+void Trainer::place_normalizers() {
+  const auto like = torch::empty({0}, torch::TensorOptions().device(torch::Device(options_.device)));
+  input_normalizer_.to(like);
+  target_normalizer_.to(like);
+}
 
 double Trainer::learning_rate_at(long epoch) const {
   if (options_.scheduler == "step") return options_.learning_rate * std::pow(options_.gamma, epoch / options_.step_every);
@@ -84,9 +92,11 @@ std::vector<EpochRecord> Trainer::train(long until, const std::function<void(con
     const long batches = train_.batches_per_epoch();
     for (long b = 0; b < batches; ++b) {
       const Batch batch = train_.batch(epoch_, b);
+      const torch::Device device(options_.device);
       optimizer_->zero_grad();
-      const auto prediction = target_normalizer_.decode(model_.forward(input_normalizer_.encode(batch.input)));
-      const auto value = loss(prediction, batch.target);
+      const auto prediction =
+          target_normalizer_.decode(model_.forward(input_normalizer_.encode(batch.input.to(device))));
+      const auto value = loss(prediction, batch.target.to(device));
       const double scalar = value.item<double>();
       FF_REQUIRE(std::isfinite(scalar), RunError,
                  "training loss is not finite at epoch {}, batch {} (samples {}): lower the learning rate or check "
@@ -116,8 +126,9 @@ double Trainer::evaluate(const DataLoader& loader) {
   double weighted = 0;
   for (long b = 0; b < loader.batches_per_epoch(); ++b) {
     const Batch batch = loader.batch(0, b);
-    const auto prediction = target_normalizer_.decode(model_.forward(input_normalizer_.encode(batch.input)));
-    weighted += relative_lp(prediction, batch.target).item<double>() * static_cast<double>(batch.samples.size());
+    const torch::Device device(options_.device);
+    const auto prediction = target_normalizer_.decode(model_.forward(input_normalizer_.encode(batch.input.to(device))));
+    weighted += relative_lp(prediction, batch.target.to(device)).item<double>() * static_cast<double>(batch.samples.size());
   }
   return weighted / static_cast<double>(loader.samples());
 }
@@ -142,7 +153,7 @@ void Trainer::load_checkpoint(const std::filesystem::path& path) {
   FF_REQUIRE(std::filesystem::exists(path), InputError, "{}: no such checkpoint", path.string());
   try {
     torch::serialize::InputArchive archive, model, optimizer;
-    archive.load_from(path.string());
+    archive.load_from(path.string(), torch::Device(options_.device));
     archive.read("model", model);
     // Module::load adopts whatever shapes it finds: check them first.
     for (const auto& parameter : model_.ptr()->named_parameters()) {
@@ -163,6 +174,7 @@ void Trainer::load_checkpoint(const std::filesystem::path& path) {
     epoch_ = epoch.item<int64_t>();
     input_normalizer_ = GaussianNormalizer(input_mean, input_std);
     target_normalizer_ = GaussianNormalizer(target_mean, target_std);
+    place_normalizers();
   } catch (const c10::Error& e) {
     throw InputError(fmt::format("{}: not a checkpoint of this model: {}", path.string(), e.what_without_backtrace()));
   }

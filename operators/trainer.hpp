@@ -33,6 +33,7 @@ struct TrainerOptions {
   double gamma = 0.5;
   double clip_norm = 0.0;          // 0: no gradient clipping
   std::string loss = "l2";         // l2 | h1
+  std::string device = "cpu";      // cpu | cuda | cuda:N: model, batches and normalizers live there
 };
 
 struct EpochRecord {
@@ -66,6 +67,7 @@ class Trainer {
   const GaussianNormalizer& target_normalizer() const { return target_normalizer_; }
 
  private:
+  void place_normalizers();  // onto the training device
   double learning_rate_at(long epoch) const;
   torch::Tensor loss(const torch::Tensor& prediction, const torch::Tensor& target) const;
 

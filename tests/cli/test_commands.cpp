@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 namespace {
@@ -100,6 +101,32 @@ TEST(Cli, UnstableSolverStopsTheSampleAndWritesNoDataset) {
   EXPECT_FALSE(fs::exists(dir / "o/nu1e-3/ns2d.h5"));
   EXPECT_FALSE(fs::exists(dir / "o/nu1e-3/stage.yaml"));
 }
+
+#if FIELDFORGE_WITH_TORCH
+// A training stage resumed with more epochs continues from its last
+// checkpoint and appends to its history.
+TEST(Cli, TrainingResumesFromItsLastCheckpoint) {
+  TempDir dir;
+  // Small, without --smoke (which caps the epochs).
+  const std::string base = "run configs/burgers_fno.yaml output=" + (dir / "t").string() +
+                           " stages.data.grid.n=256 stages.data.store_n=64 stages.data.samples.train=8"
+                           " stages.data.samples.test=2 stages.model.model.width=8 stages.model.model.layers=2"
+                           " stages.model.checkpoint_every=1 stages.model.optim.epochs=";
+  const auto first = fieldforge(base + "2");
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  const fs::path stage = dir / "t/model";
+  EXPECT_TRUE(fs::exists(stage / "model.pt"));
+  EXPECT_TRUE(fs::exists(stage / "best.pt"));
+  const auto resumed = fieldforge(base + "4 --resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("resuming at epoch 2"), std::string::npos) << resumed.output;
+  std::ifstream history(stage / "history.csv");
+  std::string line;
+  int lines = 0;
+  while (std::getline(history, line)) ++lines;
+  EXPECT_EQ(lines, 1 + 4);  // header and epochs 0..3
+}
+#endif
 
 TEST(Cli, ResumeNeedsAnEarlierRun) {
   TempDir dir;

@@ -1,0 +1,22 @@
+// Operator models by kind from plain options: what the training and
+// evaluation stages build, type-erased so they drive any of them alike.
+#pragma once
+
+#include "operators/fno.hpp"
+
+#include <torch/nn/modules/container/any.h>
+
+#include <string>
+
+namespace ff::operators {
+
+struct ModelSpec {
+  std::string kind = "fno";  // fno | tfno | mgtfno
+  FnoOptions network;        // for tfno/mgtfno its factorization is used (dense means tucker)
+  int levels = 1;            // mgtfno
+  int overlap = 0;           // mgtfno
+};
+
+torch::nn::AnyModule make_model(const ModelSpec& spec);
+
+}  // namespace ff::operators

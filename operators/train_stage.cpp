@@ -1,0 +1,168 @@
+#include "operators/train_stage.hpp"
+
+#include "core/error.hpp"
+#include "core/progress.hpp"
+#include "core/timer.hpp"
+#include "operators/device.hpp"
+#include "operators/model_factory.hpp"
+#include "operators/trainer.hpp"
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <fstream>
+
+namespace ff::operators {
+
+struct TrainOperatorStage::Settings {
+  std::filesystem::path data, out, best, history, last;
+  std::string input, target, device;
+  ModelSpec model;
+  TrainerOptions trainer;
+  long batch = 20, checkpoint_every = 0;
+};
+
+Schema TrainOperatorStage::schema() {
+  Schema model;
+  model.key("kind", ValueKind::choice, "fno, tfno (factorized weights) or mgtfno (multi-grid patches)")
+      .def(std::string("fno"))
+      .choices({"fno", "tfno", "mgtfno"});
+  model.key("modes", ValueKind::integer_list, "Fourier modes per axis (its length is the dimension)").def("[12, 12]");
+  model.key("width", ValueKind::integer, "channels of the Fourier layers").def(32).at_least(1).smoke(8);
+  model.key("layers", ValueKind::integer, "Fourier layers").def(4).at_least(1).smoke(2);
+  model.key("projection", ValueKind::integer, "hidden width of the projection MLP").def(128).at_least(1).smoke(16);
+  model.key("grid", ValueKind::choice, "coordinate channels: periodic (j/n), closed (j/(n-1)) or none")
+      .def(std::string("periodic"))
+      .choices({"periodic", "closed", "none"});
+  model.key("padding", ValueKind::integer, "zero padding per axis for non-periodic problems").def(0).at_least(0);
+  model.key("factorization", ValueKind::choice, "tfno/mgtfno weights: tucker or cp").def(std::string("tucker")).choices({"tucker", "cp"});
+  model.key("rank", ValueKind::number, "tfno/mgtfno: fraction of the dense spectral parameters").def(0.1).greater_than(0).at_most(1);
+  model.key("levels", ValueKind::integer, "mgtfno: 2^levels patches per axis").def(1).at_least(1).at_most(6);
+  model.key("overlap", ValueKind::integer, "mgtfno: overlap of the patches in points").def(0).at_least(0);
+
+  Schema optim;
+  optim.key("optimizer", ValueKind::choice, "adam or adamw").def(std::string("adam")).choices({"adam", "adamw"});
+  optim.key("lr", ValueKind::number, "learning rate").def(1e-3).greater_than(0);
+  optim.key("weight_decay", ValueKind::number, "weight decay").def(1e-4).at_least(0);
+  optim.key("scheduler", ValueKind::choice, "learning-rate schedule").def(std::string("step")).choices({"step", "cosine", "constant"});
+  optim.key("step_every", ValueKind::integer, "step schedule: epochs between rate changes").def(100).at_least(1);
+  optim.key("gamma", ValueKind::number, "step schedule: rate factor").def(0.5).greater_than(0);
+  optim.key("clip_norm", ValueKind::number, "gradient norm clipping (0: off)").def(0.0).at_least(0);
+  optim.key("epochs", ValueKind::integer, "training epochs").def(500).at_least(1).smoke(2);
+  optim.key("batch", ValueKind::integer, "samples per batch").def(20).at_least(1);
+  optim.key("loss", ValueKind::choice, "relative l2 or h1 loss").def(std::string("l2")).choices({"l2", "h1"});
+
+  Schema s;
+  s.key("data", ValueKind::dataset_file, "fieldforge dataset with train (and test) splits").required();
+  s.key("input", ValueKind::string, "input field").def(std::string("inputs/a"));
+  s.key("target", ValueKind::string, "target field").def(std::string("outputs/u"));
+  s.map("model", model, "the operator");
+  s.map("optim", optim, "optimization");
+  s.key("device", ValueKind::string, "cpu, cuda or cuda:N").def(std::string("cpu"));
+  s.key("checkpoint_every", ValueKind::integer, "epochs between checkpoints (0: only at the end)").def(50).at_least(0);
+  s.key("out", ValueKind::output_file, "final checkpoint").def(std::string("model.pt"));
+  s.key("best", ValueKind::output_file, "checkpoint with the lowest validation error").def(std::string("best.pt"));
+  s.key("history", ValueKind::output_file, "per-epoch learning rate, loss and validation error").def(std::string("history.csv"));
+  return s;
+}
+
+TrainOperatorStage::TrainOperatorStage(const StageConfig& config) : settings_(std::make_unique<Settings>()) {
+  auto& s = *settings_;
+  s.data = config.get<std::string>("data");
+  s.input = config.get<std::string>("input");
+  s.target = config.get<std::string>("target");
+  s.device = config.get<std::string>("device");
+  s.out = config.output_path("out");
+  s.best = config.output_path("best");
+  s.history = config.output_path("history");
+  s.last = config.stage_dir() / "last.pt";
+  s.checkpoint_every = config.get<long>("checkpoint_every");
+
+  s.model.kind = config.get<std::string>("model.kind");
+  s.model.network.modes.clear();
+  for (long m : config.integers("model.modes")) {
+    FF_REQUIRE(m >= 1, InputError, "model.modes must be >= 1, got {}", m);
+    s.model.network.modes.push_back(static_cast<int>(m));
+  }
+  FF_REQUIRE(!s.model.network.modes.empty() && s.model.network.modes.size() <= 3, InputError,
+             "model.modes needs 1 to 3 entries, got {}", s.model.network.modes.size());
+  s.model.network.width = config.get<int>("model.width");
+  s.model.network.layers = config.get<int>("model.layers");
+  s.model.network.projection = config.get<int>("model.projection");
+  s.model.network.grid = parse_grid_channels(config.get<std::string>("model.grid"));
+  s.model.network.padding = config.get<int>("model.padding");
+  s.model.network.factorization = config.get<std::string>("model.factorization");
+  s.model.network.rank = config.get<double>("model.rank");
+  s.model.levels = config.get<int>("model.levels");
+  s.model.overlap = config.get<int>("model.overlap");
+
+  auto& t = s.trainer;
+  t.optimizer = config.get<std::string>("optim.optimizer");
+  t.learning_rate = config.get<double>("optim.lr");
+  t.weight_decay = config.get<double>("optim.weight_decay");
+  t.scheduler = config.get<std::string>("optim.scheduler");
+  t.step_every = config.get<long>("optim.step_every");
+  t.gamma = config.get<double>("optim.gamma");
+  t.clip_norm = config.get<double>("optim.clip_norm");
+  t.epochs = config.get<long>("optim.epochs");
+  t.loss = config.get<std::string>("optim.loss");
+  t.device = s.device;
+  s.batch = config.get<long>("optim.batch");
+}
+
+TrainOperatorStage::~TrainOperatorStage() = default;
+
+void TrainOperatorStage::run(const RunContext& context) {
+  ScopedTimer timer("train.operator");
+  const auto& s = *settings_;
+  require_device(s.device);
+  DatasetReader reader(s.data);
+  DataLoaderOptions loader;
+  loader.inputs = {s.input};
+  loader.targets = {s.target};
+  loader.batch_size = s.batch;
+  loader.seed = context.seed;
+  DataLoader train(reader, loader);
+  loader.split = "test";
+  loader.shuffle = false;
+  const bool validate = !reader.split("test").empty();
+  std::unique_ptr<DataLoader> test = validate ? std::make_unique<DataLoader>(reader, loader) : nullptr;
+
+  ModelSpec spec = s.model;
+  FF_REQUIRE(spec.network.modes.size() == train.grid_shape().size(), InputError,
+             "{}: model.modes has {} entries but the data is {}D", context.stage_name, spec.network.modes.size(),
+             train.grid_shape().size());
+  const Batch probe = train.batch(0, 0);
+  spec.network.in_channels = static_cast<int>(probe.input.size(1));
+  spec.network.out_channels = static_cast<int>(probe.target.size(1));
+  torch::manual_seed(context.seed);
+  torch::nn::AnyModule model = make_model(spec);
+  Trainer trainer(model, train, test.get(), s.trainer);
+  if (context.resume && std::filesystem::exists(s.last)) {
+    trainer.load_checkpoint(s.last);
+    spdlog::info("{}: resuming at epoch {} from {}", context.stage_name, trainer.epoch(), s.last.string());
+  }
+
+  std::ofstream history(s.history, trainer.epoch() > 0 ? std::ios::app : std::ios::trunc);
+  if (trainer.epoch() == 0) history << "epoch,learning_rate,train_loss,validation_error\n";
+  double best = std::numeric_limits<double>::infinity();
+  Progress progress(context.stage_name + " epochs", s.trainer.epochs - trainer.epoch());
+  trainer.train(s.trainer.epochs, [&](const EpochRecord& r) {
+    history << r.epoch << ',' << r.learning_rate << ',' << r.train_loss << ',' << r.validation_error << '\n' << std::flush;
+    spdlog::info("{}: epoch {} lr {:.3g} loss {:.4g} validation {:.4g}", context.stage_name, r.epoch, r.learning_rate,
+                 r.train_loss, r.validation_error);
+    if (s.checkpoint_every > 0 && trainer.epoch() % s.checkpoint_every == 0) trainer.save_checkpoint(s.last);
+    if (validate && r.validation_error < best) {
+      best = r.validation_error;
+      trainer.save_checkpoint(s.best);
+    }
+    progress.advance();
+  });
+  trainer.save_checkpoint(s.out);
+  trainer.save_checkpoint(s.last);
+  if (validate)
+    spdlog::info("{}: test relative L2 {:.4g} (best {:.4g})", context.stage_name, trainer.evaluate(*test), best);
+}
+
+}  // namespace ff::operators
