@@ -77,7 +77,11 @@ torch::Tensor DataLoader::stack(const std::vector<std::string>& fields, const st
 
 Batch DataLoader::batch(long epoch, long b) const {
   FF_REQUIRE(b >= 0 && b < batches_per_epoch(), InputError, "batch {} of an epoch of {}", b, batches_per_epoch());
-  const std::vector<long> all = order(epoch);
+  if (epoch != cached_epoch_) {
+    cached_order_ = order(epoch);
+    cached_epoch_ = epoch;
+  }
+  const std::vector<long>& all = cached_order_;
   const long first = b * options_.batch_size, last = std::min<long>(first + options_.batch_size, samples());
   Batch batch;
   batch.samples.assign(all.begin() + first, all.begin() + last);

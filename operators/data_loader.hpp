@@ -49,6 +49,8 @@ class DataLoader {
 
   const DatasetReader& reader_;
   DataLoaderOptions options_;
+  mutable long cached_epoch_ = -1;  // the order of one epoch, kept for its batches
+  mutable std::vector<long> cached_order_;
   std::vector<long> split_;
   std::vector<std::int64_t> grid_shape_;
 };

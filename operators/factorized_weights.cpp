@@ -74,7 +74,9 @@ TuckerSpectralWeights::TuckerSpectralWeights(const SpectralWeightsOptions& optio
     ranks_ = tucker_ranks_for(extents, options.rank);
   }
   // Factors with entries of variance 1/r_n keep the reconstruction's
-  // variance equal to the core's, set to the dense initialisation's rms².
+  // variance equal to the core's, s²/3: half the mean square of the dense
+  // initialisation (2s²/3, real and imaginary parts uniform in [0, s)), so
+  // factorized models start slightly smaller.
   const double scale = initial_scale();
   core_ = register_parameter("core", complex_normal(ranks_, scale * scale / 3));
   for (std::size_t n = 0; n < extents.size(); ++n)
@@ -133,7 +135,7 @@ CpSpectralWeights::CpSpectralWeights(const SpectralWeightsOptions& options) : Sp
                options.rank);
     rank_ = std::max<int64_t>(1, static_cast<int64_t>(options.rank * product(extents) / sum));  // within the budget
   }
-  // Var(W) = R Π Var(U_n): equal factor variances give the dense rms².
+  // Var(W) = R Π Var(U_n): equal factor variances give s²/3, as for Tucker.
   const double scale = initial_scale();
   const double variance = std::pow(scale * scale / 3 / rank_, 1.0 / extents.size());
   for (std::size_t n = 0; n < extents.size(); ++n)

@@ -43,7 +43,7 @@ torch::Tensor relative_h1(const torch::Tensor& prediction, const torch::Tensor& 
   for (int64_t a = 2; a < prediction.dim(); ++a) axes.push_back(a);
   const auto weight = sobolev_weight(prediction);
   auto squared_norm = [&](const torch::Tensor& w) {
-    return (torch::fft::fftn(w, c10::nullopt, axes).abs().pow(2) * weight).flatten(1).sum(1);
+    return (torch::fft::fftn(w, w.sizes().slice(2), axes).abs().pow(2) * weight).flatten(1).sum(1);
   };
   return (squared_norm(prediction - target) / squared_norm(target)).sqrt().mean();
 }

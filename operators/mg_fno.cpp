@@ -56,7 +56,7 @@ torch::Tensor MultiGridFnoImpl::split(const torch::Tensor& x) const {
       for (int a = 0; a < d; ++a) {
         const int64_t n = spatial[a], p = n / parts, length = (p + 2 * q) * factor;
         // The padded region centred on the patch, wrapped periodically.
-        const int64_t start = patch[a] * p + (p - length) / 2;
+        const int64_t start = patch[a] * p - (length - p + 1) / 2;  // floor((p − length)/2)
         const auto indices = torch::remainder(torch::arange(start, start + length, torch::kLong), n).to(x.device());
         region = region.index_select(a + 2, indices);
       }
@@ -64,7 +64,7 @@ torch::Tensor MultiGridFnoImpl::split(const torch::Tensor& x) const {
     }
     patches.push_back(torch::cat(levels, 1));
   }
-  // [patches, batch, ...] -> [batch · patches, ...], batch-major.
+  // [batch, patches, ...] -> [batch · patches, ...], batch-major.
   return torch::stack(patches, 1).flatten(0, 1);
 }
 
@@ -73,16 +73,16 @@ torch::Tensor MultiGridFnoImpl::stitch(const torch::Tensor& patches, int64_t bat
   const int64_t parts = int64_t{1} << options_.levels, q = options_.padding;
   torch::Tensor inner = patches;
   for (int a = 0; a < d; ++a) inner = inner.narrow(a + 2, q, inner.size(a + 2) - 2 * q);
-  const int64_t channels = inner.size(1), p = inner.size(2);
+  const int64_t channels = inner.size(1);
   // [batch, P_1..P_d, channels, p_1..p_d] -> [batch, channels, P_1, p_1, ..., P_d, p_d]
   std::vector<int64_t> grid{batch};
   grid.insert(grid.end(), d, parts);
   grid.push_back(channels);
-  grid.insert(grid.end(), d, p);
+  for (int a = 0; a < d; ++a) grid.push_back(inner.size(a + 2));
   std::vector<int64_t> order{0, d + 1};
   for (int a = 0; a < d; ++a) order.insert(order.end(), {1 + a, d + 2 + a});
   std::vector<int64_t> full{batch, channels};
-  for (int a = 0; a < d; ++a) full.push_back(parts * p);
+  for (int a = 0; a < d; ++a) full.push_back(parts * inner.size(a + 2));
   return inner.reshape(grid).permute(order).reshape(full);
 }
 

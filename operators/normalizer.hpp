@@ -1,6 +1,7 @@
 // Per-point Gaussian normalization of operator inputs and outputs, as in the
-// FNO reference: x ↦ (x − μ(p)) / (σ(p) + ε) with μ, σ the mean and standard
-// deviation over the training samples at every channel and grid point p.
+// FNO reference: x ↦ (x − μ(p)) / (σ(p) + ε) with μ, σ the mean and the
+// (population) standard deviation over the training samples at every channel
+// and grid point p. It applies at the training resolution only.
 // Fitted by streaming the training split once; its state is two tensors that
 // checkpoints store with the model.
 #pragma once

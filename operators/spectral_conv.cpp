@@ -14,6 +14,34 @@ std::vector<int> mode_grid_extent(const std::vector<int>& modes) {
   return extent;
 }
 
+namespace {
+
+// irfftn written out: complex inverse transforms of the full axes, then a
+// real one of the halved last axis. Its k = 0 (and Nyquist) column must be
+// real there; CPU FFTs drop the imaginary part silently but cuFFT's result
+// is undefined, so it is dropped explicitly.
+torch::Tensor inverse_half_spectrum(const torch::Tensor& y_hat, torch::IntArrayRef spatial) {
+  const int64_t d = static_cast<int64_t>(spatial.size()), last = d + 1, n = spatial[d - 1];
+  torch::Tensor y = y_hat;
+  if (d > 1) {
+    std::vector<int64_t> full_axes;
+    for (int64_t a = 0; a + 1 < d; ++a) full_axes.push_back(a + 2);
+    y = torch::fft::ifftn(y, spatial.slice(0, d - 1), full_axes);
+  }
+  auto real_column = [&](int64_t index) {
+    const torch::Tensor column = torch::real(y.narrow(last, index, 1));
+    return torch::complex(column, torch::zeros_like(column));
+  };
+  const int64_t columns = y.size(last);
+  std::vector<torch::Tensor> parts{real_column(0)};
+  const bool nyquist = n % 2 == 0 && columns > 1;
+  if (columns > 1 + nyquist) parts.push_back(y.narrow(last, 1, columns - 1 - nyquist));
+  if (nyquist) parts.push_back(real_column(columns - 1));
+  return torch::fft::irfft(torch::cat(parts, last), n, last);
+}
+
+}  // namespace
+
 SpectralConvImpl::SpectralConvImpl(std::vector<int> modes, std::shared_ptr<SpectralWeightsImpl> weights, int layer)
     : modes_(std::move(modes)), weights_(std::move(weights)), layer_(layer) {
   FF_REQUIRE(!modes_.empty() && modes_.size() <= 3, InputError, "spectral convolution is 1D, 2D or 3D, got {} modes",
@@ -46,7 +74,7 @@ torch::Tensor SpectralConvImpl::forward(const torch::Tensor& x) {
   check_resolution(spatial);
   std::vector<int64_t> axes(d);
   for (int a = 0; a < d; ++a) axes[a] = a + 2;
-  const torch::Tensor x_hat = torch::fft::rfftn(x, c10::nullopt, axes);
+  const torch::Tensor x_hat = torch::fft::rfftn(x, spatial, axes);
 
   // Gather the kept modes into the mode grid, full axes as [0, m) ++ [n−m, n).
   torch::Tensor gathered = x_hat;
@@ -72,7 +100,7 @@ torch::Tensor SpectralConvImpl::forward(const torch::Tensor& x) {
     }
     target.copy_(source);
   }
-  return torch::fft::irfftn(y_hat, spatial, axes);
+  return inverse_half_spectrum(y_hat, spatial);
 }
 
 }  // namespace ff::operators

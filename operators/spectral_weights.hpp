@@ -47,8 +47,8 @@ class SpectralWeightsImpl : public torch::nn::Module {
   // Contracts x with a dense complex W: the shared last step of dense weights
   // and of factorized ones in `reconstructed` mode.
   static torch::Tensor contract_dense(const torch::Tensor& x, const torch::Tensor& weight);
-  // Uniform entries in [0, 1/(in·out)), the FNO reference's scale: a layer's
-  // output starts at the scale of its input whatever the width.
+  // Entries uniform in [0, 1/(in·out)) (real and imaginary parts), the FNO
+  // reference's scale: the spectral path starts small next to the skip path.
   double initial_scale() const;
 
   SpectralWeightsOptions options_;

@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 
 namespace ff::operators {
 
@@ -144,9 +145,25 @@ void TrainOperatorStage::run(const RunContext& context) {
     spdlog::info("{}: resuming at epoch {} from {}", context.stage_name, trainer.epoch(), s.last.string());
   }
 
-  std::ofstream history(s.history, trainer.epoch() > 0 ? std::ios::app : std::ios::trunc);
-  if (trainer.epoch() == 0) history << "epoch,learning_rate,train_loss,validation_error\n";
+  // History rows and the best validation error so far: after a resume, the
+  // rows up to the checkpoint's epoch (later ones are about to be redone).
+  std::vector<std::string> rows;
   double best = std::numeric_limits<double>::infinity();
+  if (trainer.epoch() > 0 && std::filesystem::exists(s.history)) {
+    std::ifstream previous(s.history);
+    std::string line;
+    std::getline(previous, line);  // header
+    while (std::getline(previous, line)) {
+      const auto fields = line.find(',');
+      if (fields == std::string::npos || std::stol(line.substr(0, fields)) >= trainer.epoch()) continue;
+      rows.push_back(line);
+      const double validation = std::stod(line.substr(line.rfind(',') + 1));
+      if (validation < best) best = validation;
+    }
+  }
+  std::ofstream history(s.history, std::ios::trunc);
+  history << "epoch,learning_rate,train_loss,validation_error\n";
+  for (const auto& row : rows) history << row << '\n';
   Progress progress(context.stage_name + " epochs", s.trainer.epochs - trainer.epoch());
   trainer.train(s.trainer.epochs, [&](const EpochRecord& r) {
     history << r.epoch << ',' << r.learning_rate << ',' << r.train_loss << ',' << r.validation_error << '\n' << std::flush;

@@ -13,6 +13,7 @@
 #include <torch/nn/modules/container/any.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>

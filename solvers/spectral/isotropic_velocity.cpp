@@ -40,7 +40,8 @@ IsotropicVelocity::IsotropicVelocity(const IsotropicVelocityOptions& options)
 void IsotropicVelocity::sample(SampleRng& rng, double* u) {
   const long m = grid_.size, points = fft_.real_size();
   // White noise is real, so its spectrum is conjugate-symmetric, and stays so
-  // under the projection and a rescaling that depends on |k| only.
+  // under the projection and the rescaling to the shell amplitude: both take
+  // the same value at k and −k.
   for (int c = 0; c < 3; ++c) {
     for (long j = 0; j < points; ++j) noise_[j] = rng.normal();
     fft_.forward(noise_.data(), noise_hat_.data() + c * m);

@@ -73,6 +73,14 @@ TEST(MultiGridFno, SplitAndStitchInvertEachOther) {
     EXPECT_TRUE(torch::equal(mg->stitch(patches.narrow(1, 0, 3), 2), x)) << d << "D";  // level 0 is the patch
     EXPECT_EQ(mg(x).sizes(), x.narrow(1, 0, 1).sizes());
   }
+  // Patches of different sizes per axis.
+  MultiGridFnoOptions o;
+  o.network.modes = {2, 2, 2};
+  o.levels = 1;
+  o.padding = 1;
+  MultiGridFno mg(o);
+  const auto x = torch::randn({1, 1, 8, 12, 16});
+  EXPECT_TRUE(torch::equal(mg->stitch(mg->split(x).narrow(1, 0, 1), 1), x));
 }
 
 TEST(MultiGridFno, CoarsestLevelSeesTheWholeDomain) {

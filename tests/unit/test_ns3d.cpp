@@ -70,6 +70,11 @@ TEST(NavierStokes3D, AbcFlowDecaysAtTheExactRate) {
   RecordProperty("relative_error", scientific(error));
   EXPECT_LT(error, 1e-10);
   EXPECT_LT(ns.diagnostics().divergence, 1e-13);
+  // Beltrami: ω = ∇ × u = 2π u, which also pins the sign convention of the curl.
+  std::vector<double> omega(u.size()), two_pi_u(u.size());
+  ns.vorticity(omega.data());
+  for (size_t i = 0; i < u.size(); ++i) two_pi_u[i] = 2 * M_PI * u[i];
+  EXPECT_LT(max_abs_difference(omega, two_pi_u), 1e-12 * max_abs(two_pi_u));
 }
 
 TEST(NavierStokes3D, IsotropicInitialFieldHasThePrescribedSpectrum) {
