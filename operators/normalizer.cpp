@@ -12,20 +12,36 @@ GaussianNormalizer::GaussianNormalizer(torch::Tensor mean, torch::Tensor std) : 
              shape_of(mean_), shape_of(std_));
 }
 
-GaussianNormalizer GaussianNormalizer::fit(const DataLoader& loader, bool targets) {
-  // Sums in double over the whole split; the order of batches does not matter.
+namespace {
+
+// Running sums over samples in double; the order of batches does not matter.
+struct Moments {
   torch::Tensor sum, sum_of_squares;
   long count = 0;
-  for (long b = 0; b < loader.batches_per_epoch(); ++b) {
-    const Batch batch = loader.batch(0, b);
-    const torch::Tensor x = (targets ? batch.target : batch.input).to(torch::kFloat64);
+
+  void add(const torch::Tensor& batch) {
+    const torch::Tensor x = batch.to(torch::kFloat64);
     sum = sum.defined() ? sum + x.sum(0) : x.sum(0);
     sum_of_squares = sum_of_squares.defined() ? sum_of_squares + x.pow(2).sum(0) : x.pow(2).sum(0);
     count += x.size(0);
   }
-  const torch::Tensor mean = sum / count;
-  const torch::Tensor variance = (sum_of_squares / count - mean.pow(2)).clamp_min(0);
-  return GaussianNormalizer(mean.to(torch::kFloat32), variance.sqrt().to(torch::kFloat32));
+  GaussianNormalizer normalizer() const {
+    const torch::Tensor mean = sum / count;
+    const torch::Tensor variance = (sum_of_squares / count - mean.pow(2)).clamp_min(0);
+    return GaussianNormalizer(mean.to(torch::kFloat32), variance.sqrt().to(torch::kFloat32));
+  }
+};
+
+}  // namespace
+
+std::pair<GaussianNormalizer, GaussianNormalizer> GaussianNormalizer::fit(const DataLoader& loader) {
+  Moments inputs, targets;
+  for (long b = 0; b < loader.batches_per_epoch(); ++b) {
+    const Batch batch = loader.batch(0, b);
+    inputs.add(batch.input);
+    targets.add(batch.target);
+  }
+  return {inputs.normalizer(), targets.normalizer()};
 }
 
 void GaussianNormalizer::check(const torch::Tensor& x) const {

@@ -10,6 +10,8 @@
 
 #include <torch/types.h>
 
+#include <utility>
+
 namespace ff::operators {
 
 class GaussianNormalizer {
@@ -19,8 +21,9 @@ class GaussianNormalizer {
   GaussianNormalizer() = default;
   GaussianNormalizer(torch::Tensor mean, torch::Tensor std);
 
-  // Fits the inputs (`targets` false) or the targets of the loader's split.
-  static GaussianNormalizer fit(const DataLoader& loader, bool targets);
+  // Normalizers of the inputs and of the targets of the loader's split,
+  // fitted in one pass over it.
+  static std::pair<GaussianNormalizer, GaussianNormalizer> fit(const DataLoader& loader);
 
   torch::Tensor encode(const torch::Tensor& x) const;
   torch::Tensor decode(const torch::Tensor& x) const;

@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 namespace ff::operators {
 namespace {
@@ -46,8 +47,7 @@ Trainer::Trainer(torch::nn::AnyModule model, const DataLoader& train, const Data
              InputError, "scheduler must be step, cosine or constant, got '{}'", options_.scheduler);
   FF_REQUIRE(options_.step_every >= 1, InputError, "step_every must be >= 1, got {}", options_.step_every);
   model_.ptr()->to(torch::Device(options_.device));
-  input_normalizer_ = GaussianNormalizer::fit(train, false);
-  target_normalizer_ = GaussianNormalizer::fit(train, true);
+  std::tie(input_normalizer_, target_normalizer_) = GaussianNormalizer::fit(train);
   place_normalizers();
   const auto parameters = model_.ptr()->parameters();
   if (options_.optimizer == "adam")

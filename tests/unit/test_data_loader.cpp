@@ -82,7 +82,7 @@ TEST(GaussianNormalizer, TrainingDataBecomesStandardPerPoint) {
   TempDir dir;
   ff::DatasetReader reader(write_dataset(dir.path()));
   DataLoader loader(reader, a_to_u(4));
-  const auto normalizer = GaussianNormalizer::fit(loader, true);
+  const auto normalizer = GaussianNormalizer::fit(loader).second;
   EXPECT_EQ(normalizer.mean().sizes(), (std::vector<int64_t>{2, 4, 6}));
   // Train targets are s + 0.25 and s + 0.5 for s = 0..18: mean 9.25 / 9.5,
   // population standard deviation sqrt((19² − 1) / 12).
