@@ -9,6 +9,7 @@
 #include <fieldforge/build_config.hpp>
 
 #if FIELDFORGE_WITH_TORCH
+#include "operators/evaluate_stage.hpp"
 #include "operators/train_stage.hpp"
 #endif
 
@@ -24,6 +25,7 @@ const StageRegistry& stage_registry() {
     register_stage<spectral::NavierStokes3DStage>(r);
 #if FIELDFORGE_WITH_TORCH
     register_stage<operators::TrainOperatorStage>(r);
+    register_stage<operators::EvaluateStage>(r);
 #endif
     return r;
   }();

@@ -317,8 +317,8 @@ YAML::Node CaseLoader::validate_value(const YAML::Node& raw, const KeySpec& spec
         if (spec.kind == ValueKind::integer_list ? !as_integer(item, i) || !in_range(static_cast<double>(i))
                                                  : !as_number(item, d) || !in_range(d))
           return fail(quoted(item) + " in the list");
-        if (spec.kind == ValueKind::integer_list) list.push_back(i);
-        else list.push_back(d);
+        if (spec.kind == ValueKind::integer_list) list.push_back(static_cast<long>(capped(static_cast<double>(i))));
+        else list.push_back(capped(d));
       }
       return list;
     }
@@ -509,7 +509,9 @@ void CaseLoader::validate_stages() {
 void CaseLoader::hash_stages() {
   std::map<std::string, std::string> hashes;
   for (ResolvedStage& stage : case_.stages) {
-    std::string text = fmt::format("{}\n{}\n{}\n{}\n", stage.type, stage.info->version, case_.seed, YAML::Dump(stage.config));
+    // The name is part of it: stages draw their random streams from it.
+    std::string text = fmt::format("{}\n{}\n{}\n{}\n{}\n", stage.name, stage.type, stage.info->version, case_.seed,
+                                   YAML::Dump(stage.config));
     for (const auto& upstream : stage.depends_on) text += hashes.at(upstream) + "\n";
     stage.hash = hex64(fnv1a64(text));
     hashes[stage.name] = stage.hash;

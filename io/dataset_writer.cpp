@@ -10,7 +10,6 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <ctime>
 #include <map>
 #include <numeric>
 
@@ -45,15 +44,6 @@ WriteMode choose_write_mode() {
   (void)want_shards;
 #endif
   return WriteMode::shards;
-}
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
 }
 
 hid_t file_type(DType dtype) { return dtype == DType::float32 ? H5T_IEEE_F32LE : H5T_IEEE_F64LE; }
@@ -118,12 +108,7 @@ void DatasetWriter::Impl::open_file() {
 }
 
 void DatasetWriter::Impl::create_layout(bool write_small_data) {
-  h5::write_string_attribute(file, "fieldforge_version", FIELDFORGE_VERSION);
-  h5::write_string_attribute(file, "git_sha", FIELDFORGE_GIT_SHA);
-  h5::write_string_attribute(file, "created_utc", utc_now());
-  h5::write_string_attribute(file, "case", provenance.case_yaml);
-  h5::write_string_attribute(file, "case_name", provenance.case_name);
-  h5::write_string_attribute(file, "stage", provenance.stage);
+  write_provenance(file, provenance);
 
   {
     h5::Handle grid = make_group(file, "/grid");

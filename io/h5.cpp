@@ -2,6 +2,10 @@
 
 #include "core/error.hpp"
 
+#include <fieldforge/build_config.hpp>
+
+#include <ctime>
+
 namespace ff::h5 {
 namespace {
 
@@ -127,6 +131,28 @@ std::vector<hsize_t> dataset_shape(hid_t dataset) {
   std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
   H5Sget_simple_extent_dims(space, dims.data(), nullptr);
   return dims;
+}
+
+namespace {
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+}  // namespace
+
+void write_provenance(hid_t file, const Provenance& provenance) {
+  write_string_attribute(file, "fieldforge_version", FIELDFORGE_VERSION);
+  write_string_attribute(file, "git_sha", FIELDFORGE_GIT_SHA);
+  write_string_attribute(file, "created_utc", utc_now());
+  write_string_attribute(file, "case", provenance.case_yaml);
+  write_string_attribute(file, "case_name", provenance.case_name);
+  write_string_attribute(file, "stage", provenance.stage);
 }
 
 }  // namespace ff::h5

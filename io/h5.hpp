@@ -3,6 +3,8 @@
 // Internal to io/: other modules use DatasetWriter and DatasetReader.
 #pragma once
 
+#include "io/dataset_writer.hpp"
+
 #include <hdf5.h>
 
 #include <string>
@@ -64,6 +66,10 @@ void write_double_array_attribute(hid_t object, const std::string& name, const s
 bool has_attribute(hid_t object, const std::string& name);
 std::string read_string_attribute(hid_t object, const std::string& name);
 std::vector<double> read_double_array_attribute(hid_t object, const std::string& name);
+
+// The attributes every fieldforge file carries on /: fieldforge_version,
+// git_sha, created_utc, case, case_name, stage.
+void write_provenance(hid_t file, const Provenance& provenance);
 
 // Dimensions of a dataset.
 std::vector<hsize_t> dataset_shape(hid_t dataset);

@@ -38,7 +38,7 @@ struct KeySpec {
   std::optional<double> min, max;
   bool min_exclusive = false, max_exclusive = false;
   std::vector<std::string> choices;
-  std::optional<double> smoke_cap;  // under --smoke numbers are capped at this value
+  std::optional<double> smoke_cap;  // under --smoke numbers (and list entries) are capped at this value
   std::shared_ptr<const Schema> nested;
 
   // "a number > 0", "an integer in [1, 3]", "one of float32|float64", ...

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <tuple>
 
 namespace ff::operators {
 namespace {
@@ -42,14 +43,33 @@ DataLoader::DataLoader(const DatasetReader& reader, DataLoaderOptions options)
                  "{}: field '{}' has samples of shape {}, not [grid] or [channels, grid] on the {}D grid", file, field,
                  shape_text(shape), grid.size());
     }
+  if (options_.window > 0) load_trajectories();
+}
+
+void DataLoader::load_trajectories() {
+  const std::string file = reader_.path().string();
+  const std::string& field = options_.targets.front();
+  FF_REQUIRE(options_.inputs.size() == 1 && options_.targets.size() == 1 && options_.inputs.front() == field,
+             InputError, "{}: autoregressive windows need the input and the target to be one trajectory field", file);
+  const auto shape = reader_.sample_shape(field);
+  const auto steps = shape.size() > grid_shape_.size() ? static_cast<long>(shape.front()) : 1L;
+  FF_REQUIRE(steps > options_.window, InputError,
+             "{}: field '{}' has {} time steps per sample, too few for windows of {} steps and a target", file, field,
+             steps, options_.window);
+  windows_per_sample_ = steps - options_.window;
+  std::vector<double> values = reader_.read_indices(field, split_);
+  std::vector<int64_t> full{static_cast<int64_t>(split_.size()), steps};
+  full.insert(full.end(), grid_shape_.begin(), grid_shape_.end());
+  trajectories_ = torch::from_blob(values.data(), full, torch::kFloat64).to(torch::kFloat32);
 }
 
 long DataLoader::batches_per_epoch() const {
-  return (samples() + options_.batch_size - 1) / options_.batch_size;
+  return (examples() + options_.batch_size - 1) / options_.batch_size;
 }
 
 std::vector<long> DataLoader::order(long epoch) const {
-  std::vector<long> order = split_;
+  std::vector<long> order(static_cast<std::size_t>(examples()));
+  std::iota(order.begin(), order.end(), 0L);
   if (!options_.shuffle) return order;
   // Fisher–Yates driven by the stream of (seed, epoch).
   SampleRng rng(options_.seed, 0x5eed, static_cast<std::uint64_t>(epoch));
@@ -75,6 +95,17 @@ torch::Tensor DataLoader::stack(const std::vector<std::string>& fields, const st
   return torch::cat(channels, 1);
 }
 
+std::pair<torch::Tensor, torch::Tensor> DataLoader::windows(const std::vector<long>& examples) const {
+  std::vector<torch::Tensor> inputs, targets;
+  for (long e : examples) {
+    const torch::Tensor trajectory = trajectories_[e / windows_per_sample_];
+    const long start = e % windows_per_sample_;
+    inputs.push_back(trajectory.narrow(0, start, options_.window));
+    targets.push_back(trajectory.narrow(0, start + options_.window, 1));
+  }
+  return {torch::stack(inputs), torch::stack(targets)};
+}
+
 Batch DataLoader::batch(long epoch, long b) const {
   FF_REQUIRE(b >= 0 && b < batches_per_epoch(), InputError, "batch {} of an epoch of {}", b, batches_per_epoch());
   if (epoch != cached_epoch_) {
@@ -82,11 +113,16 @@ Batch DataLoader::batch(long epoch, long b) const {
     cached_epoch_ = epoch;
   }
   const std::vector<long>& all = cached_order_;
-  const long first = b * options_.batch_size, last = std::min<long>(first + options_.batch_size, samples());
+  const long first = b * options_.batch_size, last = std::min<long>(first + options_.batch_size, examples());
+  const std::vector<long> examples(all.begin() + first, all.begin() + last);
   Batch batch;
-  batch.samples.assign(all.begin() + first, all.begin() + last);
-  batch.input = stack(options_.inputs, batch.samples);
-  batch.target = stack(options_.targets, batch.samples);
+  for (long e : examples) batch.samples.push_back(split_[e / windows_per_sample_]);
+  if (options_.window > 0)
+    std::tie(batch.input, batch.target) = windows(examples);
+  else {
+    batch.input = stack(options_.inputs, batch.samples);
+    batch.target = stack(options_.targets, batch.samples);
+  }
   return batch;
 }
 

@@ -3,6 +3,12 @@
 // (seed, epoch) alone, so a resumed run sees exactly the batches it would
 // have seen, and every batch is read from disk when it is asked for (the
 // file is chunked per sample), so datasets larger than memory train.
+//
+// For autoregressive models the loader cuts trajectories into windows: with
+// `window` = w, a field of samples [T, grid...] gives T − w examples per
+// sample, steps t..t+w−1 as input channels and step t+w as the target. Those
+// examples overlap, so the split's trajectories are read once and kept in
+// memory.
 #pragma once
 
 #include "io/dataset_reader.hpp"
@@ -11,6 +17,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ff::operators {
@@ -18,7 +25,7 @@ namespace ff::operators {
 struct Batch {
   torch::Tensor input;   // [batch, input channels, grid...], float32
   torch::Tensor target;  // [batch, target channels, grid...], float32
-  std::vector<long> samples;
+  std::vector<long> samples;  // dataset index of each example
 };
 
 struct DataLoaderOptions {
@@ -28,24 +35,34 @@ struct DataLoaderOptions {
   long batch_size = 20;
   bool shuffle = true;
   std::uint64_t seed = 0;
+  // > 0: autoregressive windows of this many steps; inputs and targets then
+  // name the same single trajectory field.
+  long window = 0;
 };
 
 class DataLoader {
  public:
   DataLoader(const DatasetReader& reader, DataLoaderOptions options);
 
-  // Sample order of `epoch` (a permutation of the split when shuffling).
+  // Example order of `epoch` (a permutation of 0..examples()−1 when
+  // shuffling). Example e is split sample e / k at window start e % k, with
+  // k = windows_per_sample().
   std::vector<long> order(long epoch) const;
-  // Batch `b` of `epoch`: batch_size samples (fewer in the last batch).
+  // Batch `b` of `epoch`: batch_size examples (fewer in the last batch).
   Batch batch(long epoch, long b) const;
   long batches_per_epoch() const;
-  long samples() const { return static_cast<long>(split_.size()); }
+  long examples() const { return static_cast<long>(split_.size()) * windows_per_sample_; }
+  long windows_per_sample() const { return windows_per_sample_; }
+  const std::vector<long>& split() const { return split_; }
   // Spatial shape the fields share ([n_1, ..., n_d]).
   const std::vector<std::int64_t>& grid_shape() const { return grid_shape_; }
 
  private:
   // Fields read for the listed samples, stacked along channels.
   torch::Tensor stack(const std::vector<std::string>& fields, const std::vector<long>& samples) const;
+  void load_trajectories();
+  // Window mode: [examples, window, grid...] inputs and [examples, 1, grid...] targets.
+  std::pair<torch::Tensor, torch::Tensor> windows(const std::vector<long>& examples) const;
 
   const DatasetReader& reader_;
   DataLoaderOptions options_;
@@ -53,6 +70,8 @@ class DataLoader {
   mutable std::vector<long> cached_order_;
   std::vector<long> split_;
   std::vector<std::int64_t> grid_shape_;
+  long windows_per_sample_ = 1;
+  torch::Tensor trajectories_;  // window mode: [split samples, T, grid...]
 };
 
 }  // namespace ff::operators

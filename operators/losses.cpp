@@ -31,13 +31,17 @@ torch::Tensor sobolev_weight(const torch::Tensor& like) {
 
 }  // namespace
 
-torch::Tensor relative_lp(const torch::Tensor& prediction, const torch::Tensor& target, double p) {
+torch::Tensor relative_lp_per_sample(const torch::Tensor& prediction, const torch::Tensor& target, double p) {
   check_pair(prediction, target);
   const auto difference = (prediction - target).flatten(1).norm(p, 1);
-  return (difference / target.flatten(1).norm(p, 1)).mean();
+  return difference / target.flatten(1).norm(p, 1);
 }
 
-torch::Tensor relative_h1(const torch::Tensor& prediction, const torch::Tensor& target) {
+torch::Tensor relative_lp(const torch::Tensor& prediction, const torch::Tensor& target, double p) {
+  return relative_lp_per_sample(prediction, target, p).mean();
+}
+
+torch::Tensor relative_h1_per_sample(const torch::Tensor& prediction, const torch::Tensor& target) {
   check_pair(prediction, target);
   std::vector<int64_t> axes;
   for (int64_t a = 2; a < prediction.dim(); ++a) axes.push_back(a);
@@ -45,7 +49,11 @@ torch::Tensor relative_h1(const torch::Tensor& prediction, const torch::Tensor& 
   auto squared_norm = [&](const torch::Tensor& w) {
     return (torch::fft::fftn(w, w.sizes().slice(2), axes).abs().pow(2) * weight).flatten(1).sum(1);
   };
-  return (squared_norm(prediction - target) / squared_norm(target)).sqrt().mean();
+  return (squared_norm(prediction - target) / squared_norm(target)).sqrt();
+}
+
+torch::Tensor relative_h1(const torch::Tensor& prediction, const torch::Tensor& target) {
+  return relative_h1_per_sample(prediction, target).mean();
 }
 
 }  // namespace ff::operators

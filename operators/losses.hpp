@@ -15,4 +15,8 @@ torch::Tensor relative_lp(const torch::Tensor& prediction, const torch::Tensor& 
 // cell (Parseval), averaged over the batch.
 torch::Tensor relative_h1(const torch::Tensor& prediction, const torch::Tensor& target);
 
+// The same measures per sample: [batch].
+torch::Tensor relative_lp_per_sample(const torch::Tensor& prediction, const torch::Tensor& target, double p = 2.0);
+torch::Tensor relative_h1_per_sample(const torch::Tensor& prediction, const torch::Tensor& target);
+
 }  // namespace ff::operators

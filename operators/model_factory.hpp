@@ -19,4 +19,10 @@ struct ModelSpec {
 
 torch::nn::AnyModule make_model(const ModelSpec& spec);
 
+// A spec as `key=value` lines, the form checkpoints carry so that a model
+// is rebuilt from its checkpoint alone; parse_model_spec inverts it and
+// names `origin` (the checkpoint) in its errors.
+std::string describe(const ModelSpec& spec);
+ModelSpec parse_model_spec(const std::string& text, const std::string& origin);
+
 }  // namespace ff::operators

@@ -60,6 +60,36 @@ torch::Tensor GaussianNormalizer::decode(const torch::Tensor& x) const {
   return x * (std_ + epsilon) + mean_;
 }
 
+namespace {
+
+// [channels, n...] on a grid of the unit domain -> [channels, m...].
+torch::Tensor interpolate(const torch::Tensor& field, const std::vector<int64_t>& grid, bool periodic) {
+  namespace F = torch::nn::functional;
+  const auto dim = static_cast<int64_t>(grid.size());
+  torch::Tensor x = field.unsqueeze(0);
+  std::vector<int64_t> size = grid;
+  if (periodic)  // close each axis with a copy of its first point: x = 1
+    for (int64_t a = 0; a < dim; ++a) {
+      x = torch::cat({x, x.narrow(2 + a, 0, 1)}, 2 + a);
+      ++size[a];
+    }
+  const torch::nn::functional::InterpolateFuncOptions::mode_t modes[] = {torch::kLinear, torch::kBilinear,
+                                                                        torch::kTrilinear};
+  x = F::interpolate(x, F::InterpolateFuncOptions().size(size).mode(modes[dim - 1]).align_corners(true));
+  if (periodic)
+    for (int64_t a = 0; a < dim; ++a) x = x.narrow(2 + a, 0, grid[a]);
+  return x.squeeze(0).contiguous();
+}
+
+}  // namespace
+
+GaussianNormalizer GaussianNormalizer::resampled(const std::vector<int64_t>& grid, bool periodic) const {
+  FF_REQUIRE(mean_.defined(), RunError, "normalizer used before it was fitted");
+  FF_REQUIRE(!grid.empty() && grid.size() <= 3 && static_cast<int64_t>(grid.size()) == mean_.dim() - 1, InputError,
+             "a normalizer of samples {} cannot be resampled to a {}D grid", shape_of(mean_), grid.size());
+  return GaussianNormalizer(interpolate(mean_, grid, periodic), interpolate(std_, grid, periodic));
+}
+
 void GaussianNormalizer::to(const torch::Tensor& like) {
   mean_ = mean_.to(like.device(), like.scalar_type());
   std_ = std_.to(like.device(), like.scalar_type());

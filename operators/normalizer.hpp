@@ -1,7 +1,7 @@
 // Per-point Gaussian normalization of operator inputs and outputs, as in the
 // FNO reference: x ↦ (x − μ(p)) / (σ(p) + ε) with μ, σ the mean and the
 // (population) standard deviation over the training samples at every channel
-// and grid point p. It applies at the training resolution only.
+// and grid point p. At other resolutions it applies through resampled().
 // Fitted by streaming the training split once; its state is two tensors that
 // checkpoints store with the model.
 #pragma once
@@ -11,6 +11,7 @@
 #include <torch/types.h>
 
 #include <utility>
+#include <vector>
 
 namespace ff::operators {
 
@@ -29,6 +30,11 @@ class GaussianNormalizer {
   torch::Tensor decode(const torch::Tensor& x) const;
   const torch::Tensor& mean() const { return mean_; }  // [channels, grid...]
   const torch::Tensor& std() const { return std_; }
+  // The statistics interpolated multi-linearly onto another grid of the same
+  // domain, for evaluation at other resolutions: a periodic grid holds the
+  // points j/n (the last interval wraps to the first point), a closed grid
+  // the points j/(n-1).
+  GaussianNormalizer resampled(const std::vector<int64_t>& grid, bool periodic) const;
   // Moves the statistics to the device and dtype of `like`.
   void to(const torch::Tensor& like);
 

@@ -5,7 +5,9 @@
 #include "core/timer.hpp"
 #include "operators/device.hpp"
 #include "operators/model_factory.hpp"
+#include "operators/trained_operator.hpp"
 #include "operators/trainer.hpp"
+#include "operators/weight_export.hpp"
 
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
@@ -17,11 +19,11 @@
 namespace ff::operators {
 
 struct TrainOperatorStage::Settings {
-  std::filesystem::path data, out, best, history, last;
+  std::filesystem::path data, out, best, history, last, weights;
   std::string input, target, device;
   ModelSpec model;
   TrainerOptions trainer;
-  long batch = 20, checkpoint_every = 0;
+  long batch = 20, checkpoint_every = 0, window = 0;
 };
 
 Schema TrainOperatorStage::schema() {
@@ -29,7 +31,10 @@ Schema TrainOperatorStage::schema() {
   model.key("kind", ValueKind::choice, "fno, tfno (factorized weights) or mgtfno (multi-grid patches)")
       .def(std::string("fno"))
       .choices({"fno", "tfno", "mgtfno"});
-  model.key("modes", ValueKind::integer_list, "Fourier modes per axis (its length is the dimension)").def("[12, 12]");
+  model.key("modes", ValueKind::integer_list, "Fourier modes per axis (its length is the dimension)")
+      .def("[12, 12]")
+      .at_least(1)
+      .smoke(4);
   model.key("width", ValueKind::integer, "channels of the Fourier layers").def(32).at_least(1).smoke(8);
   model.key("layers", ValueKind::integer, "Fourier layers").def(4).at_least(1).smoke(2);
   model.key("projection", ValueKind::integer, "hidden width of the projection MLP").def(128).at_least(1).smoke(16);
@@ -58,6 +63,11 @@ Schema TrainOperatorStage::schema() {
   s.key("data", ValueKind::dataset_file, "fieldforge dataset with train (and test) splits").required();
   s.key("input", ValueKind::string, "input field").def(std::string("inputs/a"));
   s.key("target", ValueKind::string, "target field").def(std::string("outputs/u"));
+  s.key("window", ValueKind::integer,
+        "autoregressive: steps of the target trajectory in, the next one out (0: input -> target)")
+      .def(0)
+      .at_least(0)
+      .smoke(1);
   s.map("model", model, "the operator");
   s.map("optim", optim, "optimization");
   s.key("device", ValueKind::string, "cpu, cuda or cuda:N").def(std::string("cpu"));
@@ -65,6 +75,8 @@ Schema TrainOperatorStage::schema() {
   s.key("out", ValueKind::output_file, "final checkpoint").def(std::string("model.pt"));
   s.key("best", ValueKind::output_file, "checkpoint with the lowest validation error").def(std::string("best.pt"));
   s.key("history", ValueKind::output_file, "per-epoch learning rate, loss and validation error").def(std::string("history.csv"));
+  s.key("weights", ValueKind::output_file, "the final model's weights and normalizers for Python (HDF5)")
+      .def(std::string("weights.h5"));
   return s;
 }
 
@@ -77,15 +89,14 @@ TrainOperatorStage::TrainOperatorStage(const StageConfig& config) : settings_(st
   s.out = config.output_path("out");
   s.best = config.output_path("best");
   s.history = config.output_path("history");
+  s.weights = config.output_path("weights");
+  s.window = config.get<long>("window");
   s.last = config.stage_dir() / "last.pt";
   s.checkpoint_every = config.get<long>("checkpoint_every");
 
   s.model.kind = config.get<std::string>("model.kind");
   s.model.network.modes.clear();
-  for (long m : config.integers("model.modes")) {
-    FF_REQUIRE(m >= 1, InputError, "model.modes must be >= 1, got {}", m);
-    s.model.network.modes.push_back(static_cast<int>(m));
-  }
+  for (long m : config.integers("model.modes")) s.model.network.modes.push_back(static_cast<int>(m));
   FF_REQUIRE(!s.model.network.modes.empty() && s.model.network.modes.size() <= 3, InputError,
              "model.modes needs 1 to 3 entries, got {}", s.model.network.modes.size());
   s.model.network.width = config.get<int>("model.width");
@@ -124,6 +135,8 @@ void TrainOperatorStage::run(const RunContext& context) {
   loader.targets = {s.target};
   loader.batch_size = s.batch;
   loader.seed = context.seed;
+  loader.window = s.window;
+  if (s.window > 0) loader.inputs = {s.target};  // windows of the target trajectory
   DataLoader train(reader, loader);
   loader.split = "test";
   loader.shuffle = false;
@@ -140,6 +153,7 @@ void TrainOperatorStage::run(const RunContext& context) {
   torch::manual_seed(context.seed);
   torch::nn::AnyModule model = make_model(spec);
   Trainer trainer(model, train, test.get(), s.trainer);
+  trainer.set_metadata(CheckpointMetadata{spec, loader.inputs.front(), s.target, s.window}.entries());
   if (context.resume && std::filesystem::exists(s.last)) {
     trainer.load_checkpoint(s.last);
     spdlog::info("{}: resuming at epoch {} from {}", context.stage_name, trainer.epoch(), s.last.string());
@@ -178,6 +192,7 @@ void TrainOperatorStage::run(const RunContext& context) {
   });
   trainer.save_checkpoint(s.out);
   trainer.save_checkpoint(s.last);
+  export_weights(s.out, s.weights, context.provenance());
   if (validate)
     spdlog::info("{}: test relative L2 {:.4g} (best {:.4g})", context.stage_name, trainer.evaluate(*test), best);
 }

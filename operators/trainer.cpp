@@ -130,15 +130,17 @@ double Trainer::evaluate(const DataLoader& loader) {
     const auto prediction = target_normalizer_.decode(model_.forward(input_normalizer_.encode(batch.input.to(device))));
     weighted += relative_lp(prediction, batch.target.to(device)).item<double>() * static_cast<double>(batch.samples.size());
   }
-  return weighted / static_cast<double>(loader.samples());
+  return weighted / static_cast<double>(loader.examples());
 }
 
 void Trainer::save_checkpoint(const std::filesystem::path& path) const {
-  torch::serialize::OutputArchive archive, model, optimizer;
+  torch::serialize::OutputArchive archive, model, optimizer, metadata;
   model_.ptr()->save(model);
   optimizer_->save(optimizer);
+  for (const auto& [key, value] : metadata_) metadata.write(key, c10::IValue(value));
   archive.write("model", model);
   archive.write("optimizer", optimizer);
+  archive.write("metadata", metadata);
   archive.write("epoch", torch::tensor(static_cast<int64_t>(epoch_)));
   archive.write("input_mean", input_normalizer_.mean());
   archive.write("input_std", input_normalizer_.std());

@@ -14,6 +14,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -59,6 +60,9 @@ class Trainer {
   double evaluate(const DataLoader& loader);
 
   long epoch() const { return epoch_; }
+  // Text entries every checkpoint carries besides the state: what the
+  // evaluation needs to rebuild and apply the model (see trained_model.hpp).
+  void set_metadata(std::map<std::string, std::string> metadata) { metadata_ = std::move(metadata); }
   // Atomic: written to `path.partial`, then renamed.
   void save_checkpoint(const std::filesystem::path& path) const;
   // InputError when the file is not a checkpoint of a model of this shape.
@@ -78,6 +82,7 @@ class Trainer {
   TrainerOptions options_;
   GaussianNormalizer input_normalizer_, target_normalizer_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  std::map<std::string, std::string> metadata_;
   long epoch_ = 0;
 };
 

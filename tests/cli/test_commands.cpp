@@ -20,7 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace ff::test;
 
-const std::string kQuickstart = "configs/quickstart.yaml";
+const std::string kQuickstart = "configs/grf_spectrum.yaml";  // a fast two-stage case
 
 CommandResult fieldforge(const std::string& args) { return run_command(fieldforge_binary() + " " + args, source_dir()); }
 
@@ -125,6 +125,54 @@ TEST(Cli, TrainingResumesFromItsLastCheckpoint) {
   int lines = 0;
   while (std::getline(history, line)) ++lines;
   EXPECT_EQ(lines, 1 + 4);  // header and epochs 0..3
+}
+
+// The quickstart pipeline in small: data at two resolutions, training,
+// evaluation at both, and exported weights that numpy alone applies to the
+// same samples with the same result (scripts/fno_from_weights.py).
+TEST(Cli, PipelineEvaluatesAtTwoResolutionsAndExportsWeightsNumpyCanApply) {
+  TempDir dir;
+  const fs::path out = dir / "q";
+  const auto r = fieldforge("run configs/quickstart.yaml output=" + out.string() +
+                            " stages.data.samples.train=30 stages.data.samples.test=6 stages.data_512.samples.test=4"
+                            " stages.model.model.width=8 stages.model.model.modes=[8] stages.model.optim.epochs=2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("report: test split of"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("at 512: relative L2"), std::string::npos) << r.output;
+  for (const char* file : {"model/weights.h5", "report/predictions.h5", "report_512/predictions.h5"})
+    EXPECT_TRUE(fs::exists(out / file)) << file;
+  const auto info = fieldforge("info " + (out / "report_512/predictions.h5").string());
+  EXPECT_NE(info.output.find("/outputs/u  [4, 1, 512] float32"), std::string::npos) << info.output;
+  EXPECT_NE(info.output.find("/params/relative_h1  [4] float64"), std::string::npos) << info.output;
+
+  for (const char* level : {"", "_512"}) {
+    const auto numpy = run_command("/usr/bin/python3 scripts/fno_from_weights.py " + (out / "model/weights.h5").string() +
+                                       " " + (out / (std::string("data") + level) / "burgers.h5").string() + " " +
+                                       (out / (std::string("report") + level) / "predictions.h5").string(),
+                                   source_dir());
+    EXPECT_EQ(numpy.exit_code, 0) << numpy.output;
+  }
+}
+
+TEST(Cli, EvaluationRejectsDataOfAnotherShapeAndFilesThatAreNoCheckpoint) {
+  TempDir dir;
+  const fs::path out = dir / "e";
+  const std::string small = " stages.data.samples.train=8 stages.data.samples.test=2 stages.data_512.samples.test=2"
+                            " stages.model.model.width=4 stages.model.model.modes=[4] stages.model.optim.epochs=1";
+  ASSERT_EQ(fieldforge("run configs/quickstart.yaml output=" + out.string() + small).exit_code, 0);
+  // A 2D dataset without the model's target field.
+  ASSERT_EQ(fieldforge("run " + kQuickstart + " stages.data.field=u0 stages.data.samples.train=2 output=" +
+                       (dir / "grf").string()).exit_code, 0);
+  const auto wrong = fieldforge("run configs/quickstart.yaml output=" + out.string() + small +
+                                " stages.report.data=" + (dir / "grf/data/grf.h5").string());
+  EXPECT_EQ(wrong.exit_code, 2) << wrong.output;
+  EXPECT_NE(wrong.output.find("grf.h5: no field 'outputs/u'"), std::string::npos) << wrong.output;
+  const auto not_checkpoint = fieldforge("run configs/quickstart.yaml output=" + out.string() + small +
+                                         " stages.report.model=" + (out / "data/burgers.h5").string());
+  EXPECT_EQ(not_checkpoint.exit_code, 2) << not_checkpoint.output;
+  EXPECT_NE(not_checkpoint.output.find("burgers.h5: not a LibTorch checkpoint"), std::string::npos)
+      << not_checkpoint.output;
+  EXPECT_FALSE(fs::exists(out / "report/predictions.h5.partial"));
 }
 #endif
 

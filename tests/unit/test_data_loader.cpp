@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <numeric>
 #include <set>
 
@@ -75,7 +76,9 @@ TEST(DataLoader, SeededEpochsVisitEverySampleOnceWithMatchingTargets) {
   EXPECT_NE(loader.order(2), DataLoader(reader, o).order(2));
   o.split = "test";
   o.shuffle = false;
-  EXPECT_EQ(DataLoader(reader, o).order(0), (std::vector<long>{19, 20, 21, 22}));
+  const DataLoader test(reader, o);
+  EXPECT_EQ(test.order(0), (std::vector<long>{0, 1, 2, 3}));
+  EXPECT_EQ(test.batch(0, 0).samples, (std::vector<long>{19, 20, 21, 22}));
 }
 
 TEST(GaussianNormalizer, TrainingDataBecomesStandardPerPoint) {
@@ -98,6 +101,81 @@ TEST(GaussianNormalizer, TrainingDataBecomesStandardPerPoint) {
   const auto batch = loader.batch(1, 0).target;
   EXPECT_LT((normalizer.decode(normalizer.encode(batch)) - batch).abs().max().item<double>(), 1e-5);
   EXPECT_THROW(normalizer.encode(loader.batch(0, 0).input), ff::InputError);  // 1 channel, fitted on 2
+}
+
+// 5 trajectories of 7 steps on a 3×4 grid: value 100·sample + step.
+std::filesystem::path write_trajectories(const std::filesystem::path& dir) {
+  ff::DatasetLayout layout;
+  layout.n_samples = 5;
+  layout.grid.shape = {3, 4};
+  layout.grid.extent = {1.0, 1.0};
+  layout.fields.push_back({"outputs/w", {7, 3, 4}, ff::DType::float32, {}});
+  layout.split_contiguous(3, 2);
+  const auto path = dir / "w.h5";
+  ff::DatasetWriter writer(path, layout, {});
+  for (long s = 0; s < 5; ++s) {
+    std::vector<double> w(7 * 12);
+    for (int i = 0; i < 7 * 12; ++i) w[i] = 100.0 * s + i / 12;
+    writer.write_sample("outputs/w", s, w.data());
+  }
+  writer.commit();
+  return path;
+}
+
+TEST(DataLoader, WindowsCutTrajectoriesIntoConsecutiveStepsAndTheNextOne) {
+  TempDir dir;
+  ff::DatasetReader reader(write_trajectories(dir.path()));
+  DataLoaderOptions o;
+  o.inputs = o.targets = {"outputs/w"};
+  o.window = 3;
+  o.batch_size = 5;
+  o.seed = 9;
+  DataLoader loader(reader, o);
+  EXPECT_EQ(loader.windows_per_sample(), 4);  // starts 0..3 of 7 steps
+  EXPECT_EQ(loader.examples(), 12);
+  std::set<double> starts_seen;
+  for (long b = 0; b < loader.batches_per_epoch(); ++b) {
+    const Batch batch = loader.batch(1, b);
+    ASSERT_EQ(batch.input.size(1), 3);
+    ASSERT_EQ(batch.target.size(1), 1);
+    for (int64_t i = 0; i < batch.input.size(0); ++i) {
+      const double first = batch.input[i][0][0][0].item<double>();
+      EXPECT_EQ(std::floor(first / 100), batch.samples[i]);
+      for (int t = 0; t < 3; ++t) EXPECT_EQ(batch.input[i][t][2][3].item<double>(), first + t);
+      EXPECT_EQ(batch.target[i][0][1][1].item<double>(), first + 3);
+      starts_seen.insert(first);
+    }
+  }
+  EXPECT_EQ(starts_seen.size(), 12u) << "every window of the train split once per epoch";
+
+  o.targets = {"outputs/w", "outputs/w"};  // windows take one trajectory field
+  EXPECT_THROW(DataLoader(reader, o), ff::InputError);
+  o.targets = o.inputs;
+  o.window = 7;  // no step left for the target
+  EXPECT_THROW(DataLoader(reader, o), ff::InputError);
+}
+
+TEST(GaussianNormalizer, ResamplingInterpolatesOntoPeriodicAndClosedGrids) {
+  // mean = x + 2y on [0,1)², linear along both axes except where a periodic
+  // axis wraps: on the nodes shared with the coarse grid it is reproduced.
+  const int n = 4;
+  auto mean = torch::empty({1, n, n});
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) mean[0][i][j] = double(i) / n + 2.0 * j / n;
+  const GaussianNormalizer coarse(mean, torch::ones_like(mean));
+  const auto fine = coarse.resampled({8, 8}, /*periodic=*/true);
+  ASSERT_EQ(fine.mean().sizes(), (std::vector<int64_t>{1, 8, 8}));
+  EXPECT_NEAR(fine.mean()[0][2][4].item<double>(), 0.25 + 1.0, 1e-6);  // a coarse node
+  EXPECT_NEAR(fine.mean()[0][3][1].item<double>(), 0.375 + 0.25, 1e-6);  // interior: exact for a linear field
+  // x = 7/8 lies between the last node 3/4 and the wrapped first node 0.
+  EXPECT_NEAR(fine.mean()[0][7][0].item<double>(), 0.5 * (0.75 + 0.0), 1e-6);
+  EXPECT_NEAR(fine.std().sum().item<double>(), 64, 1e-5);
+
+  // On a closed grid the nodes j/(n−1) include both ends: 4 -> 7 halves the spacing.
+  const auto closed = coarse.resampled({7, 7}, /*periodic=*/false);
+  EXPECT_NEAR(closed.mean()[0][6][6].item<double>(), mean[0][3][3].item<double>(), 1e-6);
+  EXPECT_NEAR(closed.mean()[0][1][0].item<double>(), 0.5 * mean[0][1][0].item<double>(), 1e-6);
+  EXPECT_THROW(coarse.resampled({8}, true), ff::InputError);
 }
 
 TEST(DataLoader, FieldsOffTheGridAreInputErrors) {

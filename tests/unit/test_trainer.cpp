@@ -1,6 +1,8 @@
 #include "core/error.hpp"
 #include "io/dataset_writer.hpp"
 #include "operators/fno.hpp"
+#include "operators/model_factory.hpp"
+#include "operators/trained_operator.hpp"
 #include "operators/trainer.hpp"
 #include "poisson_data.hpp"
 #include "temp_dir.hpp"
@@ -127,6 +129,122 @@ TEST(Trainer, DivergenceNamesTheBatchAndCheckpointsOfOtherModelsAreRejected) {
     EXPECT_NE(std::string(e.what()).find("in the checkpoint but"), std::string::npos) << e.what();
   }
   EXPECT_THROW(wider.load_checkpoint(dir / "missing.pt"), ff::InputError);
+}
+
+}  // namespace
+
+namespace {
+
+using ff::test::TempDir;
+using namespace ff::operators;
+
+ModelSpec small_spec(int in_channels) {
+  ModelSpec spec;
+  spec.network.modes = {4, 4};
+  spec.network.in_channels = in_channels;
+  spec.network.width = 8;
+  spec.network.layers = 2;
+  spec.network.projection = 16;
+  return spec;
+}
+
+TEST(ModelSpec, DescriptionRoundTripsAndDamageIsAnInputError) {
+  ModelSpec spec = small_spec(3);
+  spec.kind = "mgtfno";
+  spec.network.ranks = {2, 3, 4, 5, 6};
+  spec.network.rank = 0.125;
+  spec.network.grid = GridChannels::closed;
+  spec.levels = 2;
+  spec.overlap = 4;
+  const ModelSpec back = parse_model_spec(describe(spec), "test");
+  EXPECT_EQ(describe(back), describe(spec));
+  EXPECT_EQ(back.network.ranks, spec.network.ranks);
+  EXPECT_EQ(back.network.grid, GridChannels::closed);
+  EXPECT_THROW(parse_model_spec("kind=fno\n", "test"), ff::InputError);  // keys missing
+  std::string damaged = describe(spec);
+  damaged.replace(damaged.find("width=8"), 7, "width=x");
+  EXPECT_THROW(parse_model_spec(damaged, "test"), ff::InputError);
+}
+
+// Evaluation rebuilds the model from the checkpoint alone and predicts
+// exactly what the trained model does, on its grid and (with resampled
+// normalizers) on a finer one.
+TEST(TrainedOperator, PredictsLikeTheTrainedModelFromTheCheckpointAlone) {
+  TempDir dir;
+  ff::DatasetReader reader(poisson_dataset(dir.path()));
+  DataLoader train(reader, split_options("train")), test(reader, split_options("test"));
+  const ModelSpec spec = small_spec(1);
+  torch::nn::AnyModule model = make_model(spec);
+  Trainer trainer(model, train, nullptr, quick());
+  trainer.set_metadata(CheckpointMetadata{spec, "inputs/f", "outputs/u", 0}.entries());
+  trainer.train(1);
+  const auto checkpoint = dir / "model.pt";
+  trainer.save_checkpoint(checkpoint);
+
+  TrainedOperator loaded(checkpoint, "cpu");
+  EXPECT_EQ(loaded.metadata().input, "inputs/f");
+  EXPECT_EQ(loaded.epoch(), 1);
+  const Batch batch = test.batch(0, 0);
+  torch::Tensor expected;
+  {
+    torch::NoGradGuard no_grad;
+    model.ptr()->eval();
+    expected = trainer.target_normalizer().decode(model.forward(trainer.input_normalizer().encode(batch.input)));
+  }
+  EXPECT_TRUE(torch::equal(loaded.predict(batch.input), expected));
+
+  const auto fine = torch::nn::functional::interpolate(
+      batch.input, torch::nn::functional::InterpolateFuncOptions().size(std::vector<int64_t>{32, 32}).mode(torch::kNearest));
+  EXPECT_EQ(loaded.predict(fine).sizes(), (std::vector<int64_t>{4, 1, 32, 32}));
+  EXPECT_THROW(loaded.predict(torch::zeros({1, 1, 16})), ff::InputError);      // 1D data, 2D model
+  EXPECT_THROW(loaded.rollout(batch.input, 2), ff::InputError);                // not autoregressive
+  EXPECT_THROW(TrainedOperator(dir / "missing.pt", "cpu"), ff::InputError);
+  EXPECT_THROW(TrainedOperator(reader.path(), "cpu"), ff::InputError);          // an HDF5 file
+}
+
+// An autoregressive model rolls out by feeding each prediction back as the
+// newest of its `window` input steps.
+TEST(TrainedOperator, RolloutFeedsEveryPredictionBack) {
+  TempDir dir;
+  const int n = 16, steps = 6, count = 6;
+  const torch::Tensor f = ff::test::poisson_pairs(n, count).first;
+  ff::DatasetLayout layout;
+  layout.n_samples = count;
+  layout.grid.shape = {n, n};
+  layout.grid.extent = {1.0, 1.0};
+  layout.fields.push_back({"outputs/w", {steps, n, n}, ff::DType::float32, {}});
+  layout.split_contiguous(4, 2);
+  const auto path = dir.path() / "w.h5";
+  {
+    ff::DatasetWriter writer(path, layout, {});
+    for (long s = 0; s < count; ++s) {  // w(t) = f · cos(t / 2): smooth in time
+      std::vector<torch::Tensor> frames;
+      for (int t = 0; t < steps; ++t) frames.push_back(f[s][0] * std::cos(0.5 * t));
+      writer.write_sample("outputs/w", s, torch::stack(frames).contiguous().data_ptr<double>());
+    }
+    writer.commit();
+  }
+  ff::DatasetReader reader(path);
+  DataLoaderOptions o;
+  o.inputs = o.targets = {"outputs/w"};
+  o.window = 2;
+  o.batch_size = 4;
+  DataLoader train(reader, o);
+  const ModelSpec spec = small_spec(2);
+  Trainer trainer(make_model(spec), train, nullptr, quick());
+  trainer.set_metadata(CheckpointMetadata{spec, "outputs/w", "outputs/w", 2}.entries());
+  trainer.train(1);
+  trainer.save_checkpoint(dir / "ar.pt");
+
+  TrainedOperator loaded(dir / "ar.pt", "cpu");
+  const auto known = train.batch(0, 0).input;  // [4, 2, n, n]
+  const auto rolled = loaded.rollout(known, 3);
+  ASSERT_EQ(rolled.sizes(), (std::vector<int64_t>{4, 3, n, n}));
+  const auto p1 = loaded.predict(known);
+  const auto p2 = loaded.predict(torch::cat({known.narrow(1, 1, 1), p1}, 1));
+  const auto p3 = loaded.predict(torch::cat({p1, p2}, 1));
+  EXPECT_TRUE(torch::equal(rolled, torch::cat({p1, p2, p3}, 1)));
+  EXPECT_THROW(loaded.rollout(known.narrow(1, 0, 1), 3), ff::InputError);  // one known step, window 2
 }
 
 }  // namespace
