@@ -1,6 +1,7 @@
 #include "operators/train_stage.hpp"
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 #include "core/progress.hpp"
 #include "core/timer.hpp"
 #include "operators/device.hpp"
@@ -126,6 +127,9 @@ TrainOperatorStage::TrainOperatorStage(const StageConfig& config) : settings_(st
 TrainOperatorStage::~TrainOperatorStage() = default;
 
 void TrainOperatorStage::run(const RunContext& context) {
+  // Training is not data-parallel: under mpiexec rank 0 trains and writes
+  // the files, and the other ranks wait for it at the end of the stage.
+  if (mpi_rank() != 0) return;
   ScopedTimer timer("train.operator");
   const auto& s = *settings_;
   require_device(s.device);
