@@ -94,7 +94,7 @@ void run_case(const Case& c, const RunOptions& options) {
       spdlog::info("{}: up to date (hash {}), skipped; --force reruns it", head, stage.hash);
       continue;
     }
-    spdlog::info("{}: running", head);
+    spdlog::info("{}: running (hash {})", head, stage.hash);
     if (root) {
       fs::create_directories(stage.output_dir);
       fs::remove(stage.output_dir / kStageManifest);

@@ -26,12 +26,14 @@ DataLoader::DataLoader(const DatasetReader& reader, DataLoaderOptions options)
   FF_REQUIRE(!options_.inputs.empty() && !options_.targets.empty(), InputError, "{}: a loader needs input and target fields",
              file);
   FF_REQUIRE(options_.batch_size >= 1, InputError, "batch size must be >= 1, got {}", options_.batch_size);
+  FF_REQUIRE(options_.subsample >= 1, InputError, "subsample must be >= 1, got {}", options_.subsample);
   split_ = reader.split(options_.split);
   FF_REQUIRE(!split_.empty(), InputError, "{}: split '{}' has no samples", file, options_.split);
 
   // Every field is [grid...] (one channel) or [channels, grid...] on one grid.
   const auto grid = reader.grid().shape;
-  grid_shape_.assign(grid.begin(), grid.end());
+  file_grid_shape_.assign(grid.begin(), grid.end());
+  for (auto n : file_grid_shape_) grid_shape_.push_back((n + options_.subsample - 1) / options_.subsample);
   for (const auto* fields : {&options_.inputs, &options_.targets})
     for (const auto& field : *fields) {
       FF_REQUIRE(reader.has_field(field), InputError, "{}: no field '{}'", file, field);
@@ -59,8 +61,8 @@ void DataLoader::load_trajectories() {
   windows_per_sample_ = steps - options_.window;
   std::vector<double> values = reader_.read_indices(field, split_);
   std::vector<int64_t> full{static_cast<int64_t>(split_.size()), steps};
-  full.insert(full.end(), grid_shape_.begin(), grid_shape_.end());
-  trajectories_ = torch::from_blob(values.data(), full, torch::kFloat64).to(torch::kFloat32);
+  full.insert(full.end(), file_grid_shape_.begin(), file_grid_shape_.end());
+  trajectories_ = subsampled(torch::from_blob(values.data(), full, torch::kFloat64)).to(torch::kFloat32);
 }
 
 long DataLoader::batches_per_epoch() const {
@@ -80,17 +82,25 @@ std::vector<long> DataLoader::order(long epoch) const {
   return order;
 }
 
+torch::Tensor DataLoader::subsampled(const torch::Tensor& x) const {
+  torch::Tensor y = x;
+  for (std::size_t a = 0; a < grid_shape_.size() && options_.subsample > 1; ++a)
+    y = y.slice(static_cast<int64_t>(2 + a), 0, torch::indexing::None, options_.subsample);
+  return y.contiguous();
+}
+
 torch::Tensor DataLoader::stack(const std::vector<std::string>& fields, const std::vector<long>& samples) const {
   const auto count = static_cast<int64_t>(samples.size());
   std::vector<torch::Tensor> channels;
   for (const auto& field : fields) {
     std::vector<double> values = reader_.read_indices(field, samples);
     const auto per_sample = static_cast<int64_t>(reader_.sample_size(field));
-    const int64_t points = std::accumulate(grid_shape_.begin(), grid_shape_.end(), int64_t{1}, std::multiplies<>());
+    const int64_t points =
+        std::accumulate(file_grid_shape_.begin(), file_grid_shape_.end(), int64_t{1}, std::multiplies<>());
     const int64_t field_channels = per_sample / points;
     std::vector<int64_t> shape{count, field_channels};
-    shape.insert(shape.end(), grid_shape_.begin(), grid_shape_.end());
-    channels.push_back(torch::from_blob(values.data(), shape, torch::kFloat64).to(torch::kFloat32));
+    shape.insert(shape.end(), file_grid_shape_.begin(), file_grid_shape_.end());
+    channels.push_back(subsampled(torch::from_blob(values.data(), shape, torch::kFloat64)).to(torch::kFloat32));
   }
   return torch::cat(channels, 1);
 }

@@ -19,7 +19,7 @@ namespace ff::operators {
 struct EvaluateStage::Settings {
   std::filesystem::path model, data, out;
   std::string split, device;
-  long batch = 20, steps = 0;
+  long batch = 20, steps = 0, subsample = 1;
 };
 
 Schema EvaluateStage::schema() {
@@ -32,6 +32,9 @@ Schema EvaluateStage::schema() {
   s.key("steps", ValueKind::integer, "autoregressive models: steps to roll out (0: to the end of the data)")
       .def(0)
       .at_least(0);
+  s.key("subsample", ValueKind::integer, "evaluate on every k-th grid point per axis (e.g. 421 -> 141 with 3)")
+      .def(1)
+      .at_least(1);
   s.key("device", ValueKind::string, "cpu, cuda or cuda:N").def(std::string("cpu"));
   s.key("out", ValueKind::output_file, "predictions and per-sample errors").def(std::string("predictions.h5"));
   return s;
@@ -44,6 +47,7 @@ EvaluateStage::EvaluateStage(const StageConfig& config) : settings_(std::make_un
   s.split = config.get<std::string>("split");
   s.batch = config.get<long>("batch");
   s.steps = config.get<long>("steps");
+  s.subsample = config.get<long>("subsample");
   s.device = config.get<std::string>("device");
   s.out = config.output_path("out");
 }
@@ -80,6 +84,7 @@ void EvaluateStage::run(const RunContext& context) {
   options.split = s.split;
   options.batch_size = s.batch;
   options.shuffle = false;
+  options.subsample = s.subsample;
   const DataLoader loader(reader, options);
 
   // What the model sees per sample, checked here so that a wrong dataset
@@ -88,7 +93,8 @@ void EvaluateStage::run(const RunContext& context) {
   const auto grid = loader.grid_shape();
   const int in_channels = meta.spec.network.in_channels;
   long steps = 0;
-  std::vector<std::uint64_t> prediction_shape = target_shape;
+  std::vector<std::uint64_t> prediction_shape(target_shape.begin(), target_shape.end() - grid.size());
+  prediction_shape.insert(prediction_shape.end(), grid.begin(), grid.end());
   if (rollout) {
     const auto available = static_cast<long>(target_shape.size() > grid.size() ? target_shape.front() : 1) - meta.window;
     FF_REQUIRE(available >= 1, InputError, "{}: '{}' has {} steps per sample; the model needs {} to start a rollout",
@@ -130,6 +136,7 @@ void EvaluateStage::run(const RunContext& context) {
   DatasetLayout layout;
   layout.n_samples = n;
   layout.grid = reader.grid();
+  layout.grid.shape.assign(grid.begin(), grid.end());
   layout.fields = {{meta.target, prediction_shape, DType::float32, {{"mean_relative_l2", mean(l2)}}},
                    {"params/relative_l2", {}, DType::float64, {{"mean", mean(l2)}}},
                    {"params/relative_h1", {}, DType::float64, {{"mean", mean(h1)}}},

@@ -90,7 +90,15 @@ torch::Tensor MultiGridFnoImpl::forward(const torch::Tensor& x) {
   const int d = static_cast<int>(options_.network.modes.size());
   FF_REQUIRE(x.dim() == d + 2 && x.size(1) == options_.network.in_channels, InputError,
              "this {}D MG-TFNO expects [batch, {}, {}D grid], got {}", d, options_.network.in_channels, d, shape_of(x));
-  return stitch(network_(split(x)), x.size(0));
+  // Axes that do not divide into 2^L patches (the odd node counts of closed
+  // grids) are zero-padded at their end to the next multiple; the padding is
+  // cropped from the output.
+  const int64_t parts = int64_t{1} << options_.levels;
+  std::vector<int64_t> pad;  // (before, after) per axis, last axis first
+  for (int a = d - 1; a >= 0; --a) pad.insert(pad.end(), {0, (parts - x.size(a + 2) % parts) % parts});
+  torch::Tensor y = stitch(network_(split(torch::constant_pad_nd(x, pad))), x.size(0));
+  for (int a = 0; a < d; ++a) y = y.narrow(a + 2, 0, x.size(a + 2));
+  return y;
 }
 
 }  // namespace ff::operators

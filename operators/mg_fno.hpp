@@ -23,11 +23,12 @@ class MultiGridFnoImpl : public torch::nn::Module {
  public:
   explicit MultiGridFnoImpl(const MultiGridFnoOptions& options);
 
-  // [batch, in, n_1..n_d] -> [batch, out, n_1..n_d]; n_a a multiple of 2^L.
+  // [batch, in, n_1..n_d] -> [batch, out, n_1..n_d]; axes that are no
+  // multiple of 2^L are zero-padded at their end to one and cropped after.
   torch::Tensor forward(const torch::Tensor& x);
 
   // [batch, in, n...] -> [batch · patches, in · (L + 1), p + 2q, ...] with
-  // patches in row-major order and the levels finest first.
+  // patches in row-major order and the levels finest first; n a multiple of 2^L.
   torch::Tensor split(const torch::Tensor& x) const;
   // [batch · patches, out, p + 2q, ...] -> [batch, out, n...] (crops q).
   torch::Tensor stitch(const torch::Tensor& patches, int64_t batch) const;

@@ -90,6 +90,18 @@ GaussianNormalizer GaussianNormalizer::resampled(const std::vector<int64_t>& gri
   return GaussianNormalizer(interpolate(mean_, grid, periodic), interpolate(std_, grid, periodic));
 }
 
+void GaussianNormalizer::save(torch::serialize::OutputArchive& archive, const std::string& prefix) const {
+  archive.write(prefix + "_mean", mean_);
+  archive.write(prefix + "_std", std_);
+}
+
+GaussianNormalizer GaussianNormalizer::load(torch::serialize::InputArchive& archive, const std::string& prefix) {
+  torch::Tensor mean, std;
+  archive.read(prefix + "_mean", mean);
+  archive.read(prefix + "_std", std);
+  return GaussianNormalizer(mean, std);
+}
+
 void GaussianNormalizer::to(const torch::Tensor& like) {
   mean_ = mean_.to(like.device(), like.scalar_type());
   std_ = std_.to(like.device(), like.scalar_type());

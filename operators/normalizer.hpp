@@ -10,8 +10,14 @@
 
 #include <torch/types.h>
 
+#include <string>
 #include <utility>
 #include <vector>
+
+namespace torch::serialize {
+class InputArchive;
+class OutputArchive;
+}  // namespace torch::serialize
 
 namespace ff::operators {
 
@@ -35,6 +41,9 @@ class GaussianNormalizer {
   // points j/n (the last interval wraps to the first point), a closed grid
   // the points j/(n-1).
   GaussianNormalizer resampled(const std::vector<int64_t>& grid, bool periodic) const;
+  // The statistics as `<prefix>_mean` and `<prefix>_std` in a checkpoint.
+  void save(torch::serialize::OutputArchive& archive, const std::string& prefix) const;
+  static GaussianNormalizer load(torch::serialize::InputArchive& archive, const std::string& prefix);
   // Moves the statistics to the device and dtype of `like`.
   void to(const torch::Tensor& like);
 

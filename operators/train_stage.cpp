@@ -24,7 +24,7 @@ struct TrainOperatorStage::Settings {
   std::string input, target, device;
   ModelSpec model;
   TrainerOptions trainer;
-  long batch = 20, checkpoint_every = 0, window = 0;
+  long batch = 20, checkpoint_every = 0, window = 0, subsample = 1;
 };
 
 Schema TrainOperatorStage::schema() {
@@ -69,6 +69,9 @@ Schema TrainOperatorStage::schema() {
       .def(0)
       .at_least(0)
       .smoke(1);
+  s.key("subsample", ValueKind::integer, "train on every k-th grid point per axis (e.g. 421 -> 85 with 5)")
+      .def(1)
+      .at_least(1);
   s.map("model", model, "the operator");
   s.map("optim", optim, "optimization");
   s.key("device", ValueKind::string, "cpu, cuda or cuda:N").def(std::string("cpu"));
@@ -92,6 +95,7 @@ TrainOperatorStage::TrainOperatorStage(const StageConfig& config) : settings_(st
   s.history = config.output_path("history");
   s.weights = config.output_path("weights");
   s.window = config.get<long>("window");
+  s.subsample = config.get<long>("subsample");
   s.last = config.stage_dir() / "last.pt";
   s.checkpoint_every = config.get<long>("checkpoint_every");
 
@@ -140,6 +144,7 @@ void TrainOperatorStage::run(const RunContext& context) {
   loader.batch_size = s.batch;
   loader.seed = context.seed;
   loader.window = s.window;
+  loader.subsample = s.subsample;
   if (s.window > 0) loader.inputs = {s.target};  // windows of the target trajectory
   DataLoader train(reader, loader);
   loader.split = "test";

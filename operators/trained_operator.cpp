@@ -44,15 +44,11 @@ TrainedOperator::TrainedOperator(const std::filesystem::path& checkpoint, const 
     archive.read("model", model);
     model_.ptr()->load(model);
     model_.ptr()->to(device_);
-    torch::Tensor epoch, input_mean, input_std, target_mean, target_std;
+    torch::Tensor epoch;
     archive.read("epoch", epoch);
-    archive.read("input_mean", input_mean);
-    archive.read("input_std", input_std);
-    archive.read("target_mean", target_mean);
-    archive.read("target_std", target_std);
     epoch_ = epoch.item<int64_t>();
-    input_normalizer_ = GaussianNormalizer(input_mean.to(device_), input_std.to(device_));
-    target_normalizer_ = GaussianNormalizer(target_mean.to(device_), target_std.to(device_));
+    input_normalizer_ = GaussianNormalizer::load(archive, "input");  // already on device_ (load_from maps them)
+    target_normalizer_ = GaussianNormalizer::load(archive, "target");
   } catch (const c10::Error& e) {
     throw InputError(fmt::format("{}: damaged checkpoint: {}", origin, e.what_without_backtrace()));
   }

@@ -142,10 +142,8 @@ void Trainer::save_checkpoint(const std::filesystem::path& path) const {
   archive.write("optimizer", optimizer);
   archive.write("metadata", metadata);
   archive.write("epoch", torch::tensor(static_cast<int64_t>(epoch_)));
-  archive.write("input_mean", input_normalizer_.mean());
-  archive.write("input_std", input_normalizer_.std());
-  archive.write("target_mean", target_normalizer_.mean());
-  archive.write("target_std", target_normalizer_.std());
+  input_normalizer_.save(archive, "input");
+  target_normalizer_.save(archive, "target");
   const auto partial = std::filesystem::path(path.string() + ".partial");
   archive.save_to(partial.string());
   std::filesystem::rename(partial, path);
@@ -167,15 +165,11 @@ void Trainer::load_checkpoint(const std::filesystem::path& path) {
     model_.ptr()->load(model);
     archive.read("optimizer", optimizer);
     optimizer_->load(optimizer);
-    torch::Tensor epoch, input_mean, input_std, target_mean, target_std;
+    torch::Tensor epoch;
     archive.read("epoch", epoch);
-    archive.read("input_mean", input_mean);
-    archive.read("input_std", input_std);
-    archive.read("target_mean", target_mean);
-    archive.read("target_std", target_std);
     epoch_ = epoch.item<int64_t>();
-    input_normalizer_ = GaussianNormalizer(input_mean, input_std);
-    target_normalizer_ = GaussianNormalizer(target_mean, target_std);
+    input_normalizer_ = GaussianNormalizer::load(archive, "input");
+    target_normalizer_ = GaussianNormalizer::load(archive, "target");
     place_normalizers();
   } catch (const c10::Error& e) {
     throw InputError(fmt::format("{}: not a checkpoint of this model: {}", path.string(), e.what_without_backtrace()));

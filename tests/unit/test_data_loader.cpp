@@ -103,7 +103,8 @@ TEST(GaussianNormalizer, TrainingDataBecomesStandardPerPoint) {
   EXPECT_THROW(normalizer.encode(loader.batch(0, 0).input), ff::InputError);  // 1 channel, fitted on 2
 }
 
-// 5 trajectories of 7 steps on a 3×4 grid: value 100·sample + step.
+// 5 trajectories of 7 steps on a 3×4 grid: value 100·sample + step + p/100
+// at the row-major grid point p.
 std::filesystem::path write_trajectories(const std::filesystem::path& dir) {
   ff::DatasetLayout layout;
   layout.n_samples = 5;
@@ -115,7 +116,7 @@ std::filesystem::path write_trajectories(const std::filesystem::path& dir) {
   ff::DatasetWriter writer(path, layout, {});
   for (long s = 0; s < 5; ++s) {
     std::vector<double> w(7 * 12);
-    for (int i = 0; i < 7 * 12; ++i) w[i] = 100.0 * s + i / 12;
+    for (int i = 0; i < 7 * 12; ++i) w[i] = 100.0 * s + i / 12 + (i % 12) / 100.0;
     writer.write_sample("outputs/w", s, w.data());
   }
   writer.commit();
@@ -141,12 +142,18 @@ TEST(DataLoader, WindowsCutTrajectoriesIntoConsecutiveStepsAndTheNextOne) {
     for (int64_t i = 0; i < batch.input.size(0); ++i) {
       const double first = batch.input[i][0][0][0].item<double>();
       EXPECT_EQ(std::floor(first / 100), batch.samples[i]);
-      for (int t = 0; t < 3; ++t) EXPECT_EQ(batch.input[i][t][2][3].item<double>(), first + t);
-      EXPECT_EQ(batch.target[i][0][1][1].item<double>(), first + 3);
+      for (int t = 0; t < 3; ++t) EXPECT_NEAR(batch.input[i][t][2][3].item<double>(), first + t + 0.11, 1e-4);
+      EXPECT_NEAR(batch.target[i][0][1][1].item<double>(), first + 3 + 0.05, 1e-4);
       starts_seen.insert(first);
     }
   }
   EXPECT_EQ(starts_seen.size(), 12u) << "every window of the train split once per epoch";
+
+  o.subsample = 2;  // rows 0, 2 and columns 0, 2
+  const Batch coarse = DataLoader(reader, o).batch(0, 0);
+  ASSERT_EQ(coarse.input.sizes(), (std::vector<int64_t>{5, 3, 2, 2}));
+  EXPECT_NEAR(coarse.input[0][0][1][1].item<double>() - coarse.input[0][0][0][0].item<double>(), 0.10, 1e-4);
+  o.subsample = 1;
 
   o.targets = {"outputs/w", "outputs/w"};  // windows take one trajectory field
   EXPECT_THROW(DataLoader(reader, o), ff::InputError);

@@ -92,7 +92,9 @@ TEST(MultiGridFno, CoarsestLevelSeesTheWholeDomain) {
   const auto coarsest = mg->split(x).narrow(1, 2, 1);  // 16 patches, each the pooled (rolled) field
   const auto means = coarsest.mean({1, 2, 3});
   EXPECT_LT((means - x.mean()).abs().max().item<double>(), 1e-14);
-  EXPECT_THROW(mg(torch::randn({1, 1, 18, 16})), ff::InputError);  // 18 is not a multiple of 4
+  EXPECT_THROW(mg->split(torch::randn({1, 1, 18, 16})), ff::InputError);  // 18 is not a multiple of 4
+  // The forward pass pads 18 to 20 and crops the output back.
+  EXPECT_EQ(mg(torch::randn({1, 1, 18, 16})).sizes(), (std::vector<int64_t>{1, 1, 18, 16}));
 }
 
 TEST(Fno, WrongInputShapeIsAnInputError) {
