@@ -7,6 +7,10 @@
 
 #include <regex>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace ff {
 
 bool cuda_available() { return torch::cuda::is_available(); }
@@ -26,6 +30,14 @@ void require_device(const std::string& name) {
   const long index = match[2].matched ? std::stol(match[2]) : 0;
   FF_REQUIRE(index < static_cast<long>(torch::cuda::device_count()), InputError,
              "device '{}' requested, but only {} CUDA device(s) are present", name, torch::cuda::device_count());
+}
+
+void keep_freed_memory_for_reuse() {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // blocks below 32 MB come from the heap
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);   // free heap returns to the system only above 1 GB...
+  mallopt(M_TOP_PAD, 256 << 20);        // ...and grows in 256 MB steps
+#endif
 }
 
 }  // namespace ff

@@ -15,4 +15,12 @@ bool cuda_available();
 // InputError when the name is unknown or the device is not present.
 void require_device(const std::string& name);
 
+// Makes glibc keep freed heap memory for reuse instead of returning it to
+// the system. Training allocates and frees the same large tensors every
+// step; with glibc's defaults each of them is a fresh mmap whose first touch
+// page-faults (measured here: a 10 MB buffer 18 ms fresh, 1 ms reused), and
+// FNO-2D training runs about 6× faster without that. Process-wide: freed
+// memory up to 1 GB stays mapped. A no-op with other C libraries.
+void keep_freed_memory_for_reuse();
+
 }  // namespace ff

@@ -72,6 +72,7 @@ void EvaluateStage::run(const RunContext& context) {
   ScopedTimer timer("evaluate");
   const auto& s = *settings_;
   require_device(s.device);
+  keep_freed_memory_for_reuse();
   TrainedOperator model(s.model, s.device);
   const CheckpointMetadata& meta = model.metadata();
   const std::string data = s.data.string();

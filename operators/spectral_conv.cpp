@@ -16,10 +16,15 @@ std::vector<int> mode_grid_extent(const std::vector<int>& modes) {
 
 namespace {
 
-// irfftn written out: complex inverse transforms of the full axes, then a
-// real one of the halved last axis. Its k = 0 (and Nyquist) column must be
-// real there; CPU FFTs drop the imaginary part silently but cuFFT's result
-// is undefined, so it is dropped explicitly.
+// irfftn of a half spectrum that holds only the lowest `columns` of the
+// n/2 + 1 columns of the last axis (the rest zero), written out: complex
+// inverse transforms of the full axes on those columns alone, then a real one
+// of the last axis, which pads the missing columns with zeros. Column by
+// column this is the arithmetic of irfftn on the zero-filled spectrum, minus
+// the transforms of zero columns (bit for bit on the CPU, to round-off on
+// other backends). Its k = 0 (and Nyquist) column must be real there; CPU
+// FFTs drop the imaginary part silently but cuFFT's result is undefined, so
+// it is dropped explicitly.
 torch::Tensor inverse_half_spectrum(const torch::Tensor& y_hat, torch::IntArrayRef spatial) {
   const int64_t d = static_cast<int64_t>(spatial.size()), last = d + 1, n = spatial[d - 1];
   torch::Tensor y = y_hat;
@@ -34,7 +39,7 @@ torch::Tensor inverse_half_spectrum(const torch::Tensor& y_hat, torch::IntArrayR
   };
   const int64_t columns = y.size(last);
   std::vector<torch::Tensor> parts{real_column(0)};
-  const bool nyquist = n % 2 == 0 && columns > 1;
+  const bool nyquist = n % 2 == 0 && columns == n / 2 + 1 && columns > 1;
   if (columns > 1 + nyquist) parts.push_back(y.narrow(last, 1, columns - 1 - nyquist));
   if (nyquist) parts.push_back(real_column(columns - 1));
   return torch::fft::irfft(torch::cat(parts, last), n, last);
@@ -67,38 +72,48 @@ void SpectralConvImpl::check_resolution(torch::IntArrayRef spatial) const {
 
 torch::Tensor SpectralConvImpl::forward(const torch::Tensor& x) {
   const int d = dim();
-  const int in = weights_->options().in_channels, out = weights_->options().out_channels;
+  const int in = weights_->options().in_channels;
   FF_REQUIRE(x.dim() == d + 2 && x.size(1) == in, InputError, "spectral convolution expects [batch, {}, {}D grid], got {}",
              in, d, shape_of(x));
   const auto spatial = x.sizes().slice(2);
   check_resolution(spatial);
-  std::vector<int64_t> axes(d);
-  for (int a = 0; a < d; ++a) axes[a] = a + 2;
-  const torch::Tensor x_hat = torch::fft::rfftn(x, spatial, axes);
+  const int64_t last = d + 1;
+  std::vector<int64_t> full_axes;
+  for (int a = 0; a + 1 < d; ++a) full_axes.push_back(a + 2);
+
+  // rfftn restricted to the kept columns of the last axis: its real FFT, the
+  // lowest modes[d−1] columns of that, then the complex FFTs of the full axes
+  // on those columns only, which skips the transforms of discarded columns
+  // forward and backward. On the CPU (pocketfft runs rfftn as this same
+  // r2c-then-c2c sequence, column by column) the kept modes come out bit for
+  // bit as from rfftn; other backends agree to round-off.
+  torch::Tensor x_hat = torch::fft::rfft(x, c10::nullopt, last).narrow(last, 0, modes_[d - 1]);
+  if (d > 1) x_hat = torch::fft::fftn(x_hat, spatial.slice(0, d - 1), full_axes);
 
   // Gather the kept modes into the mode grid, full axes as [0, m) ++ [n−m, n).
   torch::Tensor gathered = x_hat;
-  for (int a = 0; a < d; ++a) {
+  for (int a = 0; a + 1 < d; ++a) {
     const int m = modes_[a];
-    gathered = a + 1 < d ? torch::cat({gathered.narrow(a + 2, 0, m), gathered.narrow(a + 2, spatial[a] - m, m)}, a + 2)
-                         : gathered.narrow(a + 2, 0, m);
+    gathered = torch::cat({gathered.narrow(a + 2, 0, m), gathered.narrow(a + 2, spatial[a] - m, m)}, a + 2);
   }
   const torch::Tensor mixed = weights_->contract(layer_, gathered);
 
-  // Scatter back: block b takes the negative frequencies on full axis a when
-  // bit a of b is set.
-  std::vector<int64_t> out_shape{x.size(0), out};
-  out_shape.insert(out_shape.end(), x_hat.sizes().begin() + 2, x_hat.sizes().end());
-  torch::Tensor y_hat = torch::zeros(out_shape, x_hat.options());
-  for (int b = 0; b < (1 << (d - 1)); ++b) {
-    torch::Tensor source = mixed, target = y_hat;
-    for (int a = 0; a < d; ++a) {
-      const int m = modes_[a];
-      const bool negative = (b >> a) & 1;
-      source = source.narrow(a + 2, negative ? m : 0, m);
-      target = target.narrow(a + 2, negative ? spatial[a] - m : 0, m);
+  // Scatter back onto the full axes: the mode grid's first m entries to
+  // [0, m), its last m to [n−m, n), zeros between. The last axis keeps its
+  // modes[d−1] columns; the inverse transform pads the rest.
+  torch::Tensor y_hat = mixed;
+  for (int a = 0; a + 1 < d; ++a) {
+    const int m = modes_[a];
+    std::vector<torch::Tensor> blocks;
+    blocks.reserve(3);
+    blocks.push_back(y_hat.narrow(a + 2, 0, m));
+    if (spatial[a] > 2 * m) {
+      std::vector<int64_t> gap(y_hat.sizes().begin(), y_hat.sizes().end());
+      gap[a + 2] = spatial[a] - 2 * m;
+      blocks.push_back(torch::zeros(gap, y_hat.options()));
     }
-    target.copy_(source);
+    blocks.push_back(y_hat.narrow(a + 2, m, m));
+    y_hat = torch::cat(blocks, a + 2);
   }
   return inverse_half_spectrum(y_hat, spatial);
 }

@@ -137,6 +137,7 @@ void TrainOperatorStage::run(const RunContext& context) {
   ScopedTimer timer("train.operator");
   const auto& s = *settings_;
   require_device(s.device);
+  keep_freed_memory_for_reuse();
   DatasetReader reader(s.data);
   DataLoaderOptions loader;
   loader.inputs = {s.input};
