@@ -8,6 +8,9 @@
 
 #include <fieldforge/build_config.hpp>
 
+#if FIELDFORGE_WITH_PETSC
+#include "solvers/fem/darcy_stage.hpp"
+#endif
 #if FIELDFORGE_WITH_TORCH
 #include "operators/evaluate_stage.hpp"
 #include "operators/train_stage.hpp"
@@ -23,6 +26,9 @@ const StageRegistry& stage_registry() {
     register_stage<spectral::BurgersStage>(r);
     register_stage<spectral::NavierStokes2DStage>(r);
     register_stage<spectral::NavierStokes3DStage>(r);
+#if FIELDFORGE_WITH_PETSC
+    register_stage<fem::DarcyStage>(r);
+#endif
 #if FIELDFORGE_WITH_TORCH
     register_stage<operators::TrainOperatorStage>(r);
     register_stage<operators::EvaluateStage>(r);

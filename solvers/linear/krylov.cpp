@@ -1,0 +1,91 @@
+#include "solvers/linear/krylov.hpp"
+
+#include "core/error.hpp"
+#include "solvers/linear/petsc_check.hpp"
+
+#include <fmt/format.h>
+
+namespace ff::linear {
+
+namespace {
+
+// Makes a copy of the options database with the stage's own options under
+// the command line's, the default database while it lives. Every object the
+// KSP creates while solving (GAMG levels, smoothers, coarse solvers) reads its
+// options then, so one scope covers configuration and solve.
+class StageOptionsScope {
+ public:
+  explicit StageOptionsScope(const std::string& stage_options) {
+    FF_PETSC(PetscOptionsCreate(&options_));
+    FF_PETSC(PetscOptionsInsertString(options_, stage_options.c_str()));
+    char* command_line = nullptr;
+    FF_PETSC(PetscOptionsGetAll(nullptr, &command_line));
+    const PetscErrorCode code = PetscOptionsInsertString(options_, command_line);
+    PetscFree(command_line);
+    FF_PETSC(code);
+    FF_PETSC(PetscOptionsPush(options_));
+  }
+  ~StageOptionsScope() {
+    PetscOptionsPop();
+    PetscOptionsDestroy(&options_);
+  }
+  StageOptionsScope(const StageOptionsScope&) = delete;
+  StageOptionsScope& operator=(const StageOptionsScope&) = delete;
+
+ private:
+  PetscOptions options_ = nullptr;
+};
+
+}  // namespace
+
+Schema krylov_schema() {
+  const KrylovOptions d;
+  Schema s;
+  s.key("ksp_type", ValueKind::string, "Krylov method (PETSc KSPType: cg, gmres, preonly, ...)").def(d.ksp_type);
+  s.key("pc_type", ValueKind::string, "preconditioner (PETSc PCType: gamg, hypre, jacobi, lu, ...)").def(d.pc_type);
+  s.key("rtol", ValueKind::number, "relative residual tolerance").def(d.rtol).greater_than(0).at_most(1);
+  s.key("atol", ValueKind::number, "absolute residual tolerance").def(d.atol).greater_than(0);
+  s.key("max_it", ValueKind::integer, "iteration limit").def(d.max_it).at_least(1);
+  s.key("options", ValueKind::string, "further PETSc options, e.g. \"-pc_gamg_threshold 0.02\" (command line wins)")
+      .def(std::string("\"\""));
+  return s;
+}
+
+KrylovSolver::KrylovSolver(MPI_Comm comm, KrylovOptions options) : options_(std::move(options)) {
+  FF_PETSC(KSPCreate(comm, ksp_.out()));
+  FF_PETSC(KSPSetType(ksp_, options_.ksp_type.c_str()));
+  PC pc = nullptr;
+  FF_PETSC(KSPGetPC(ksp_, &pc));
+  FF_PETSC(PCSetType(pc, options_.pc_type.c_str()));
+  FF_PETSC(KSPSetTolerances(ksp_, options_.rtol, options_.atol, PETSC_DEFAULT, static_cast<PetscInt>(options_.max_it)));
+}
+
+void KrylovSolver::set_operator(Mat matrix) { FF_PETSC(KSPSetOperators(ksp_, matrix, matrix)); }
+
+KrylovResult KrylovSolver::solve(Vec b, Vec x) {
+  StageOptionsScope scope(options_.options);
+  if (!configured_) {
+    FF_PETSC(KSPSetFromOptions(ksp_));
+    configured_ = true;
+  }
+  FF_PETSC(KSPSolve(ksp_, b, x));
+
+  KSPConvergedReason reason = KSP_CONVERGED_ITERATING;
+  PetscInt iterations = 0;
+  PetscReal residual = 0;
+  FF_PETSC(KSPGetConvergedReason(ksp_, &reason));
+  FF_PETSC(KSPGetIterationNumber(ksp_, &iterations));
+  FF_PETSC(KSPGetResidualNorm(ksp_, &residual));
+  KrylovResult result{iterations, residual, KSPConvergedReasons[reason]};
+  if (reason < 0) {
+    KSPType type = nullptr;
+    FF_PETSC(KSPGetType(ksp_, &type));
+    PetscReal rtol = 0;
+    FF_PETSC(KSPGetTolerances(ksp_, &rtol, nullptr, nullptr, nullptr));
+    throw RunError(fmt::format("linear solve ({}) did not converge: {} after {} iterations, residual norm {:.3e} (rtol {:g})",
+                               type, result.reason, iterations, residual, rtol));
+  }
+  return result;
+}
+
+}  // namespace ff::linear

@@ -1,0 +1,36 @@
+// One linear solve with a PETSc KSP. The settings come from KrylovOptions;
+// PETSc's options database (the command line after `--`) overrides them, so
+// `-ksp_type gmres -pc_type hypre -ksp_monitor` work unchanged. A solve that
+// does not converge is a RunError naming PETSc's reason, the iteration count
+// and the residual norm.
+#pragma once
+
+#include "solvers/linear/krylov_options.hpp"
+#include "solvers/linear/petsc_handle.hpp"
+
+#include <petscksp.h>
+
+#include <string>
+
+namespace ff::linear {
+
+class KrylovSolver {
+ public:
+  KrylovSolver(MPI_Comm comm, KrylovOptions options);
+
+  // The system matrix (also the preconditioning matrix). Call again after the
+  // matrix's values change: the preconditioner is then rebuilt on the next solve.
+  void set_operator(Mat matrix);
+
+  // Solves A x = b from a zero initial guess. Throws RunError unless converged.
+  KrylovResult solve(Vec b, Vec x);
+
+  const KrylovOptions& options() const { return options_; }
+
+ private:
+  KrylovOptions options_;
+  PetscHandle<KSP, KSPDestroy> ksp_;
+  bool configured_ = false;
+};
+
+}  // namespace ff::linear
