@@ -11,6 +11,8 @@
 
 #if FIELDFORGE_WITH_PETSC
 #include <petscsys.h>
+
+#include "solvers/linear/petsc_check.hpp"
 #endif
 #if FIELDFORGE_WITH_TORCH
 #include "operators/device.hpp"
@@ -29,6 +31,7 @@ Runtime::Runtime(int& argc, char**& argv, const std::vector<std::string>& petsc_
   if (!options.empty() && PetscOptionsInsertString(nullptr, options.c_str()) != 0)
     throw InputError("PETSc options after '--' could not be parsed: " + options);
   if (PetscInitializeNoArguments() != 0) throw RunError("PETSc initialisation failed");
+  linear::quiet_petsc_errors();  // a failing PETSc call becomes one RunError, not a traceback per rank
 #else
   FF_REQUIRE(petsc_options.empty(), InputError,
              "options after '--' are PETSc options, but this build has no PETSc (FIELDFORGE_WITH_PETSC=OFF)");

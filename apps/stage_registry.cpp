@@ -10,6 +10,10 @@
 
 #if FIELDFORGE_WITH_PETSC
 #include "solvers/fem/darcy_stage.hpp"
+#include "solvers/fem/elasticity_stage.hpp"
+#include "solvers/fem/heat_stage.hpp"
+#include "solvers/fem/nonlinear_stage.hpp"
+#include "solvers/fem/poisson_stage.hpp"
 #endif
 #if FIELDFORGE_WITH_TORCH
 #include "operators/evaluate_stage.hpp"
@@ -28,6 +32,10 @@ const StageRegistry& stage_registry() {
     register_stage<spectral::NavierStokes3DStage>(r);
 #if FIELDFORGE_WITH_PETSC
     register_stage<fem::DarcyStage>(r);
+    register_stage<fem::ElasticityStage>(r);
+    register_stage<fem::HeatStage>(r);
+    register_stage<fem::NonlinearStage>(r);
+    register_stage<fem::PoissonStage>(r);
 #endif
 #if FIELDFORGE_WITH_TORCH
     register_stage<operators::TrainOperatorStage>(r);

@@ -15,6 +15,7 @@ packages=(
   petsc-dev
   libtorch-dev
   python3 python3-numpy python3-h5py python3-matplotlib python3-torch
+  python3-dolfinx  # FEniCSx, the reference of bench/fem_poisson
 )
 
 missing=()

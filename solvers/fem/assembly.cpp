@@ -14,7 +14,7 @@ namespace {
 class CellSystem {
  public:
   CellSystem(const FeSpace& space, const AssemblyTarget& target)
-      : space_(space), target_(target), size_(space.element().size()), matrix_(size_ * size_), vector_(size_) {}
+      : space_(space), target_(target), size_(space.cell_dofs()), matrix_(size_ * size_), vector_(size_) {}
 
   void begin(long cell) {
     cell_ = cell;
@@ -25,24 +25,9 @@ class CellSystem {
   double* vector() { return vector_.data(); }
   bool wants_matrix() const { return target_.matrix || target_.boundary; }
 
-  void finish() {
-    const PetscInt* global = space_.global_dofs(cell_);
-    if (target_.vector && target_.boundary) lift_boundary_values();
-    if (target_.matrix) FF_PETSC(MatSetValues(target_.matrix, size_, global, size_, global, matrix_.data(), ADD_VALUES));
-    if (target_.vector) FF_PETSC(VecSetValues(target_.vector, size_, global, vector_.data(), ADD_VALUES));
-  }
+  void finish() { add_cell_system(space_, cell_, target_, matrix_, vector_); }
 
  private:
-  // b_i -= Σ_j A_ij g_j over the constrained dofs j of the cell.
-  void lift_boundary_values() {
-    const PetscInt* local = space_.local_dofs(cell_);
-    for (int j = 0; j < size_; ++j) {
-      if (!space_.constrained(local[j])) continue;
-      const double g = (*target_.boundary)[local[j]];
-      for (int i = 0; i < size_; ++i) vector_[i] -= matrix_[i * size_ + j] * g;
-    }
-  }
-
   const FeSpace& space_;
   const AssemblyTarget& target_;
   int size_;
@@ -57,6 +42,34 @@ void add_point(const PointKernel& kernel, const IntegrationPoint& p, double weig
 }
 
 }  // namespace
+
+void add_cell_system(const FeSpace& space, long cell, const AssemblyTarget& target, const std::vector<double>& matrix,
+                     std::vector<double>& vector) {
+  const int n = space.cell_dofs();
+  const PetscInt* global = space.global_dofs(cell);
+  if (target.vector && target.boundary) {
+    // b_i -= Σ_j A_ij g_j over the constrained dofs j of the cell.
+    const PetscInt* local = space.local_dofs(cell);
+    for (int j = 0; j < n; ++j) {
+      if (!space.constrained(local[j])) continue;
+      const double g = (*target.boundary)[local[j]];
+      for (int i = 0; i < n; ++i) vector[i] -= matrix[i * n + j] * g;
+    }
+  }
+  if (target.matrix) FF_PETSC(MatSetValues(target.matrix, n, global, n, global, matrix.data(), ADD_VALUES));
+  if (target.vector) FF_PETSC(VecSetValues(target.vector, n, global, vector.data(), ADD_VALUES));
+}
+
+void finish_assembly(const AssemblyTarget& target) {
+  if (target.matrix) {
+    FF_PETSC(MatAssemblyBegin(target.matrix, MAT_FINAL_ASSEMBLY));
+    FF_PETSC(MatAssemblyEnd(target.matrix, MAT_FINAL_ASSEMBLY));
+  }
+  if (target.vector) {
+    FF_PETSC(VecAssemblyBegin(target.vector));
+    FF_PETSC(VecAssemblyEnd(target.vector));
+  }
+}
 
 void assemble(CellValues& values, const PointKernel& kernel, const AssemblyTarget& target,
               const std::vector<WeightedPoint>* points) {
@@ -83,14 +96,7 @@ void assemble(CellValues& values, const PointKernel& kernel, const AssemblyTarge
       cell.finish();
     }
   }
-  if (target.matrix) {
-    FF_PETSC(MatAssemblyBegin(target.matrix, MAT_FINAL_ASSEMBLY));
-    FF_PETSC(MatAssemblyEnd(target.matrix, MAT_FINAL_ASSEMBLY));
-  }
-  if (target.vector) {
-    FF_PETSC(VecAssemblyBegin(target.vector));
-    FF_PETSC(VecAssemblyEnd(target.vector));
-  }
+  finish_assembly(target);
 }
 
 }  // namespace ff::fem

@@ -13,13 +13,16 @@
 
 namespace ff::fem {
 
-// One integration point's contribution to a cell's matrix and vector.
+// One integration point's contribution to a cell's matrix and vector. On a
+// space of m components the kernel still sees the scalar basis (p.size
+// functions); the cell's unknowns are (function i, component a) at
+// I = i * m + a, so the matrix is [(m * size)^2] and the vector [m * size].
 class PointKernel {
  public:
   virtual ~PointKernel() = default;
-  // matrix[i * size + j] += weight * (integrand of a(φ_j, φ_i) at p)
+  // matrix[I * m * size + J] += weight * (integrand of a(φ_J, φ_I) at p)
   virtual void add_matrix(const IntegrationPoint& p, double weight, double* matrix) const = 0;
-  // vector[i] += weight * (integrand of l(φ_i) at p)
+  // vector[I] += weight * (integrand of l(φ_I) at p)
   virtual void add_vector(const IntegrationPoint& p, double weight, double* vector) const = 0;
 };
 
@@ -43,5 +46,14 @@ struct AssemblyTarget {
 // the matrix and vector (collective).
 void assemble(CellValues& values, const PointKernel& kernel, const AssemblyTarget& target,
               const std::vector<WeightedPoint>* points = nullptr);
+
+// Adds one cell's matrix [cell_dofs()^2] and vector [cell_dofs()] to the
+// target through the cell's dofs. With Dirichlet values, their columns move
+// to the right-hand side first (`vector` is changed).
+void add_cell_system(const FeSpace& space, long cell, const AssemblyTarget& target, const std::vector<double>& matrix,
+                     std::vector<double>& vector);
+
+// Collective: finishes the PETSc assembly of the target's matrix and vector.
+void finish_assembly(const AssemblyTarget& target);
 
 }  // namespace ff::fem

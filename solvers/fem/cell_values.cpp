@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace ff::fem {
@@ -17,7 +18,8 @@ CellValues::CellValues(const FeSpace& space, QuadratureRule rule)
       rule_(std::move(rule)),
       dim_(space.dim()),
       size_(space.element().size()),
-      vertices_(space.element().vertices()) {
+      vertices_(space.element().vertices()),
+      affine_(is_simplex(space.element().shape())) {
   FF_REQUIRE(rule_.dim == dim_, RunError, "a {}D quadrature rule on a {}D element", rule_.dim, dim_);
   const int n = rule_.size();
   values_.resize(n * size_);
@@ -29,6 +31,11 @@ CellValues::CellValues(const FeSpace& space, QuadratureRule rule)
     space.element().evaluate(xi, &values_[q * size_], &reference_gradients_[q * size_ * dim_]);
     space.element().evaluate_geometry(xi, &geometry_values_[q * vertices_], &geometry_gradients_[q * vertices_ * dim_]);
   }
+  // Every point's reference gradients equal the first point's (a linear basis)?
+  const auto first = reference_gradients_.begin(), first_end = first + size_ * dim_;
+  uniform_gradients_ = affine_;
+  for (int q = 1; q < n; ++q)
+    uniform_gradients_ = uniform_gradients_ && std::equal(first, first_end, first + q * size_ * dim_);
   gradients_.resize(size_ * dim_);
   orientation_.assign(space.cells(), 0.0);
   point_.dim = dim_;
@@ -60,45 +67,61 @@ void invert(const double* j, double det, int dim, double* inverse) {
 
 }  // namespace
 
+void CellValues::update_geometry(long cell, int index) {
+  const double* corners = space_.vertex_coordinates(cell);
+  const double* dn = &geometry_gradients_[index * vertices_ * dim_];
+  // J[a][b] = ∂x_a/∂ξ_b = Σ_v X_v,a ∂N_v/∂ξ_b.
+  double jacobian[9] = {0};
+  for (int a = 0; a < dim_; ++a)
+    for (int v = 0; v < vertices_; ++v)
+      for (int b = 0; b < dim_; ++b) jacobian[a * dim_ + b] += corners[v * dim_ + a] * dn[v * dim_ + b];
+  det_ = determinant(jacobian, dim_);
+  // The scale of a cell's volume, from its first edge: det J below a tiny
+  // fraction of it is a degenerate cell.
+  double edge_squared = 0;
+  for (int a = 0; a < dim_; ++a) edge_squared += (corners[dim_ + a] - corners[a]) * (corners[dim_ + a] - corners[a]);
+  const double scale = dim_ == 2 ? edge_squared : edge_squared * std::sqrt(edge_squared);
+  FF_REQUIRE(std::abs(det_) > 1e-12 * scale, RunError, "cell {} is degenerate: det J = {:.3e} at quadrature point {}",
+             cell, det_, index);
+  double& orientation = orientation_[cell];
+  if (orientation == 0) orientation = det_ > 0 ? 1 : -1;
+  FF_REQUIRE(orientation * det_ > 0, RunError, "cell {} is inverted: det J changes sign inside it (quadrature point {})",
+             cell, index);
+  invert(jacobian, det_, dim_, inverse_);
+}
+
 const IntegrationPoint& CellValues::point(long cell, int index) {
   const double* corners = space_.vertex_coordinates(cell);
   const double* n = &geometry_values_[index * vertices_];
-  const double* dn = &geometry_gradients_[index * vertices_ * dim_];
 
-  // x(ξ) = Σ_v X_v N_v(ξ), J[a][b] = ∂x_a/∂ξ_b = Σ_v X_v,a ∂N_v/∂ξ_b.
-  double jacobian[9] = {0}, inverse[9];
+  // x(ξ) = Σ_v X_v N_v(ξ).
   for (int a = 0; a < dim_; ++a) {
     point_.x[a] = 0;
-    for (int v = 0; v < vertices_; ++v) {
-      point_.x[a] += corners[v * dim_ + a] * n[v];
-      for (int b = 0; b < dim_; ++b) jacobian[a * dim_ + b] += corners[v * dim_ + a] * dn[v * dim_ + b];
-    }
+    for (int v = 0; v < vertices_; ++v) point_.x[a] += corners[v * dim_ + a] * n[v];
   }
-  const double det = determinant(jacobian, dim_);
-  // The scale of a cell's volume, from its first edge: det J below a tiny
-  // fraction of it is a degenerate cell.
-  double edge = 0;
-  for (int a = 0; a < dim_; ++a) edge += std::pow(corners[dim_ + a] - corners[a], 2);
-  const double scale = std::pow(std::sqrt(edge), dim_);
-  FF_REQUIRE(std::abs(det) > 1e-12 * scale, RunError, "cell {} is degenerate: det J = {:.3e} at quadrature point {}",
-             cell, det, index);
-  double& orientation = orientation_[cell];
-  if (orientation == 0) orientation = det > 0 ? 1 : -1;
-  FF_REQUIRE(orientation * det > 0, RunError, "cell {} is inverted: det J changes sign inside it (quadrature point {})",
-             cell, index);
-  invert(jacobian, det, dim_, inverse);
+  // Simplices map affinely: J is the same at every point of the cell, so it
+  // is computed (and checked) once per cell; assembly visits a cell's points
+  // in a row.
+  const bool new_geometry = !affine_ || cell != geometry_cell_;
+  if (new_geometry) {
+    update_geometry(cell, index);
+    geometry_cell_ = cell;
+  }
 
-  // ∇φ = J^(-T) ∇̂φ.
-  const double* reference = &reference_gradients_[index * size_ * dim_];
-  for (int i = 0; i < size_; ++i)
-    for (int a = 0; a < dim_; ++a) {
-      double g = 0;
-      for (int b = 0; b < dim_; ++b) g += inverse[b * dim_ + a] * reference[i * dim_ + b];
-      gradients_[i * dim_ + a] = g;
-    }
+  // ∇φ = J^(-T) ∇̂φ: with a linear basis on an affine cell (P1), the same at
+  // every point of the cell.
+  if (new_geometry || !uniform_gradients_) {
+    const double* reference = &reference_gradients_[index * size_ * dim_];
+    for (int i = 0; i < size_; ++i)
+      for (int a = 0; a < dim_; ++a) {
+        double g = 0;
+        for (int b = 0; b < dim_; ++b) g += inverse_[b * dim_ + a] * reference[i * dim_ + b];
+        gradients_[i * dim_ + a] = g;
+      }
+  }
   point_.cell = cell;
   point_.index = index;
-  point_.measure = rule_.weights[index] * std::abs(det);
+  point_.measure = rule_.weights[index] * std::abs(det_);
   point_.values = &values_[index * size_];
   return point_;
 }

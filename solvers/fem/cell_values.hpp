@@ -40,6 +40,10 @@ class CellValues {
   const FeSpace& space() const { return space_; }
 
  private:
+  // J, det J and J^(-1) at point `index` of `cell` into det_ and inverse_;
+  // RunError for a degenerate or inverted cell.
+  void update_geometry(long cell, int index);
+
   const FeSpace& space_;
   QuadratureRule rule_;
   int dim_, size_, vertices_;
@@ -47,6 +51,10 @@ class CellValues {
   std::vector<double> geometry_values_, geometry_gradients_;         // [points][vertex]( [dim])
   std::vector<double> gradients_;                                    // the current point's
   std::vector<double> orientation_;                                  // sign of det J per cell (0: not yet seen)
+  bool affine_;                      // simplices: one Jacobian per cell
+  bool uniform_gradients_ = false;   // affine with a linear basis: one set of gradients per cell
+  long geometry_cell_ = -1;          // the cell det_ and inverse_ belong to
+  double det_ = 0, inverse_[9] = {0};
   IntegrationPoint point_;
 };
 

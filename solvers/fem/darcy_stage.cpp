@@ -4,6 +4,7 @@
 #include "core/hash.hpp"
 #include "core/timer.hpp"
 #include "io/sample_loop.hpp"
+#include "solvers/fem/stage_inputs.hpp"
 #include "solvers/linear/krylov_options.hpp"
 #include "solvers/spectral/grf_stage.hpp"
 #include "solvers/spectral/plan_sharing.hpp"
@@ -64,12 +65,7 @@ DarcyStage::DarcyStage(const StageConfig& config)
   solver_.n = config.get<int>("grid.n");
   solver_.simplex = config.get<std::string>("grid.element") == "p1";
   solver_.source = config.get<double>("source");
-  solver_.solver.ksp_type = config.get<std::string>("petsc.ksp_type");
-  solver_.solver.pc_type = config.get<std::string>("petsc.pc_type");
-  solver_.solver.rtol = config.get<double>("petsc.rtol");
-  solver_.solver.atol = config.get<double>("petsc.atol");
-  solver_.solver.max_it = config.get<long>("petsc.max_it");
-  solver_.solver.options = config.get<std::string>("petsc.options");
+  solver_.solver = read_krylov(config);
   // The GRF lives on the periodic unit square; its n-1 distinct points are the
   // nodes, and the last row and column of nodes repeat the first.
   field_ = spectral::read_covariance(config, "coefficient", 2, solver_.n - 1);

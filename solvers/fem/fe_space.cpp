@@ -75,42 +75,117 @@ std::vector<PetscInt> tensor_order(const std::vector<PetscInt>& vertices,
 
 }  // namespace
 
-FeSpace::FeSpace(const Mesh& mesh, int degree) : mesh_(mesh), element_(mesh.shape(), degree) {
-  build_section();
+FeSpace::FeSpace(const Mesh& mesh, int degree) : FeSpace(mesh, FeSpaceOptions{degree, 1, std::nullopt}) {}
+
+FeSpace::FeSpace(const Mesh& mesh, const FeSpaceOptions& options)
+    : mesh_(mesh), element_(mesh.shape(), options.degree), components_(options.components) {
+  FF_REQUIRE(components_ >= 1 && components_ <= 3, InputError, "a space has 1 to 3 components, got {}", components_);
+  build_section(options.dirichlet);
   build_cells();
 }
 
-// Dofs on vertices (and edges for P2); boundary points constrained.
-void FeSpace::build_section() {
+bool FeSpace::carries_dofs(PetscInt point) const {
+  PetscInt begin = 0, end = 0;
+  FF_PETSC(DMPlexGetDepthStratum(mesh_.dm(), 0, &begin, &end));
+  if (point >= begin && point < end) return true;
+  if (element_.degree() != 2) return false;
+  FF_PETSC(DMPlexGetDepthStratum(mesh_.dm(), 1, &begin, &end));
+  return point >= begin && point < end;
+}
+
+std::vector<PetscInt> FeSpace::part_points(const std::string& part) const {
+  const std::optional<int> id = mesh_.boundary_part(part);
+  if (!id) {
+    std::string known;
+    for (const auto& [name, value] : mesh_.boundary_parts()) known += (known.empty() ? "" : ", ") + name;
+    throw InputError(fmt::format("unknown boundary part '{}'; {}", part,
+                                 known.empty() ? "this mesh names no boundary parts" : "the mesh has: " + known));
+  }
+  // The label may mark faces only; the closure adds their edges and vertices.
+  std::vector<PetscInt> points;
+  PetscHandle<IS, ISDestroy> faces;
+  FF_PETSC(DMGetStratumIS(mesh_.dm(), Mesh::boundary_parts_label, *id, faces.out()));
+  if (!faces.get()) return points;  // no point of the part on this rank
+  PetscInt n = 0;
+  const PetscInt* marked = nullptr;
+  FF_PETSC(ISGetLocalSize(faces, &n));
+  FF_PETSC(ISGetIndices(faces, &marked));
+  for (PetscInt k = 0; k < n; ++k) {
+    Closure closure(mesh_.dm(), marked[k]);
+    for (PetscInt i = 0; i < closure.size(); ++i)
+      if (carries_dofs(closure[i])) points.push_back(closure[i]);
+  }
+  FF_PETSC(ISRestoreIndices(faces, &marked));
+  std::sort(points.begin(), points.end());
+  points.erase(std::unique(points.begin(), points.end()), points.end());
+  return points;
+}
+
+std::vector<long> FeSpace::part_dofs(const std::string& part, int component) const {
+  FF_REQUIRE(component >= -1 && component < components_, InputError, "component {} of a {}-component space", component,
+             components_);
+  PetscSection section = nullptr;
+  FF_PETSC(DMGetLocalSection(mesh_.dm(), &section));
+  std::vector<long> dofs;
+  for (PetscInt p : part_points(part)) {
+    PetscInt offset = 0;
+    FF_PETSC(PetscSectionGetOffset(section, p, &offset));
+    for (int c = 0; c < components_; ++c)
+      if (component < 0 || c == component) dofs.push_back(offset + c);
+  }
+  return dofs;
+}
+
+// Dofs on vertices (and edges for P2), `components_` per point; the
+// constrained ones are marked per point as a bit mask of components.
+void FeSpace::build_section(const std::optional<std::vector<DirichletPart>>& dirichlet) {
   DM dm = mesh_.dm();
-  PetscInt p_begin = 0, p_end = 0, v_begin = 0, v_end = 0, e_begin = 0, e_end = 0;
+  PetscInt p_begin = 0, p_end = 0, v_begin = 0, v_end = 0;
   FF_PETSC(DMPlexGetChart(dm, &p_begin, &p_end));
   FF_PETSC(DMPlexGetDepthStratum(dm, 0, &v_begin, &v_end));
-  FF_PETSC(DMPlexGetDepthStratum(dm, 1, &e_begin, &e_end));
-  auto carries_dof = [&](PetscInt p) {
-    return (p >= v_begin && p < v_end) || (element_.degree() == 2 && p >= e_begin && p < e_end);
-  };
-  DMLabel boundary = nullptr;
-  FF_PETSC(DMGetLabel(dm, Mesh::boundary_label, &boundary));
-  FF_REQUIRE(boundary, RunError, "mesh has no '{}' label", Mesh::boundary_label);
-  auto on_boundary = [&](PetscInt p) {
-    PetscInt value = -1;
-    FF_PETSC(DMLabelGetValue(boundary, p, &value));
-    return value == 1;
-  };
+  const unsigned all = (1u << components_) - 1;
+  std::vector<unsigned> mask(p_end - p_begin, 0);  // constrained components per point
+  if (!dirichlet) {
+    DMLabel boundary = nullptr;
+    FF_PETSC(DMGetLabel(dm, Mesh::boundary_label, &boundary));
+    FF_REQUIRE(boundary, RunError, "mesh has no '{}' label", Mesh::boundary_label);
+    for (PetscInt p = p_begin; p < p_end; ++p) {
+      PetscInt value = -1;
+      FF_PETSC(DMLabelGetValue(boundary, p, &value));
+      if (value == 1 && carries_dofs(p)) mask[p - p_begin] = all;
+    }
+  } else {
+    for (const DirichletPart& condition : *dirichlet) {
+      FF_REQUIRE(condition.component >= -1 && condition.component < components_, InputError,
+                 "Dirichlet condition on '{}': component {} of a {}-component space", condition.part,
+                 condition.component, components_);
+      const unsigned bits = condition.component < 0 ? all : 1u << condition.component;
+      for (PetscInt p : part_points(condition.part)) mask[p - p_begin] |= bits;
+    }
+  }
+
+  int whole = std::all_of(mask.begin(), mask.end(), [&](unsigned bits) { return bits == 0 || bits == all; });
+  MPI_Allreduce(MPI_IN_PLACE, &whole, 1, MPI_INT, MPI_LAND, mesh_.comm());
+  node_blocks_ = whole != 0;
 
   PetscHandle<PetscSection, PetscSectionDestroy> section;
   FF_PETSC(PetscSectionCreate(mesh_.comm(), section.out()));
   FF_PETSC(PetscSectionSetChart(section, p_begin, p_end));
+  auto constrained_components = [&](PetscInt p) {
+    std::vector<PetscInt> indices;
+    for (int c = 0; c < components_; ++c)
+      if (mask[p - p_begin] >> c & 1u) indices.push_back(c);
+    return indices;
+  };
   for (PetscInt p = p_begin; p < p_end; ++p) {
-    if (!carries_dof(p)) continue;
-    FF_PETSC(PetscSectionSetDof(section, p, 1));
-    if (on_boundary(p)) FF_PETSC(PetscSectionSetConstraintDof(section, p, 1));
+    if (!carries_dofs(p)) continue;
+    FF_PETSC(PetscSectionSetDof(section, p, components_));
+    if (mask[p - p_begin])
+      FF_PETSC(PetscSectionSetConstraintDof(section, p, static_cast<PetscInt>(constrained_components(p).size())));
   }
   FF_PETSC(PetscSectionSetUp(section));
-  const PetscInt first = 0;
   for (PetscInt p = p_begin; p < p_end; ++p)
-    if (carries_dof(p) && on_boundary(p)) FF_PETSC(PetscSectionSetConstraintIndices(section, p, &first));
+    if (mask[p - p_begin]) FF_PETSC(PetscSectionSetConstraintIndices(section, p, constrained_components(p).data()));
   FF_PETSC(DMSetLocalSection(dm, section));
 
   PetscSection global = nullptr;
@@ -134,19 +209,25 @@ void FeSpace::build_section() {
     return xyz + offset;
   };
   for (PetscInt p = p_begin; p < p_end; ++p) {
-    if (!carries_dof(p)) continue;
+    if (!carries_dofs(p)) continue;
     PetscInt local = 0, global_offset = 0;
     FF_PETSC(PetscSectionGetOffset(section, p, &local));
     FF_PETSC(PetscSectionGetOffset(global, p, &global_offset));
-    constrained_[local] = on_boundary(p);
     // Dofs owned by another rank have their global offset stored as -(offset+1).
-    if (!constrained_[local]) global_of_local_[local] = global_offset >= 0 ? global_offset : -(global_offset + 1);
-    double* node = &dof_coordinates_[local * dim()];
+    PetscInt next_global = global_offset >= 0 ? global_offset : -(global_offset + 1);
+    double node[3] = {0, 0, 0};
     if (p < v_end && p >= v_begin) {
       std::copy(vertex_xyz(p), vertex_xyz(p) + dim(), node);
     } else {
       const auto [a, b] = edge_vertices(dm, p);
       for (int d = 0; d < dim(); ++d) node[d] = 0.5 * (vertex_xyz(a)[d] + vertex_xyz(b)[d]);
+    }
+    // The global vector holds a point's unconstrained components only, in order.
+    for (int c = 0; c < components_; ++c) {
+      const long dof = local + c;
+      constrained_[dof] = mask[p - p_begin] >> c & 1u;
+      if (!constrained_[dof]) global_of_local_[dof] = next_global++;
+      std::copy(node, node + dim(), &dof_coordinates_[dof * dim()]);
     }
   }
   FF_PETSC(VecRestoreArrayRead(coordinates, &xyz));
@@ -163,8 +244,8 @@ void FeSpace::build_cells() {
   FF_PETSC(DMPlexGetDepthStratum(dm, 1, &e_begin, &e_end));
   cells_ = c_end - c_begin;
   const int nv = element_.vertices(), nb = element_.size(), d = dim();
-  local_dofs_.resize(cells_ * nb);
-  global_dofs_.resize(cells_ * nb);
+  local_dofs_.resize(cells_ * cell_dofs());
+  global_dofs_.resize(cells_ * cell_dofs());
   vertex_coordinates_.resize(cells_ * nv * d);
 
   Vec coordinates = nullptr;
@@ -199,8 +280,11 @@ void FeSpace::build_cells() {
     auto set_dof = [&](int basis, PetscInt point) {
       PetscInt offset = 0;
       FF_PETSC(PetscSectionGetOffset(section, point, &offset));
-      local_dofs_[cell * nb + basis] = offset;
-      global_dofs_[cell * nb + basis] = global_of_local_[offset];
+      for (int c = 0; c < components_; ++c) {
+        const long entry = (cell * nb + basis) * components_ + c;
+        local_dofs_[entry] = offset + c;
+        global_dofs_[entry] = global_of_local_[offset + c];
+      }
     };
     for (int k = 0; k < nv; ++k) {
       set_dof(k, vertices[k]);
@@ -230,8 +314,32 @@ long FeSpace::global_size() const {
 }
 
 PetscHandle<Mat, MatDestroy> FeSpace::create_matrix() const {
-  PetscHandle<Mat, MatDestroy> matrix;
-  FF_PETSC(DMCreateMatrix(mesh_.dm(), matrix.out()));
+  // The pattern is the union of the cells' dof couplings. A MATPREALLOCATOR
+  // collects it, rows owned by other ranks included, from the cell dof lists
+  // we already hold: DMCreateMatrix derives the same pattern from mesh
+  // closures, which took minutes on a 100^3 tetrahedral mesh.
+  const MPI_Comm comm = mesh_.comm();
+  PetscInt rows = 0;
+  FF_PETSC(VecGetLocalSize(create_vector(), &rows));
+  const auto create = [&](MatType type) {
+    PetscHandle<Mat, MatDestroy> matrix;
+    FF_PETSC(MatCreate(comm, matrix.out()));
+    FF_PETSC(MatSetType(matrix, type));
+    FF_PETSC(MatSetSizes(matrix, rows, rows, PETSC_DETERMINE, PETSC_DETERMINE));
+    if (components_ > 1 && node_blocks_) FF_PETSC(MatSetBlockSize(matrix, components_));
+    return matrix;
+  };
+  auto pattern = create(MATPREALLOCATOR);
+  FF_PETSC(MatSetUp(pattern));
+  const int n = cell_dofs();
+  const std::vector<PetscScalar> zeros(static_cast<std::size_t>(n) * n, 0.0);
+  for (long cell = 0; cell < cells_; ++cell)  // constrained dofs are -1: skipped
+    FF_PETSC(MatSetValues(pattern, n, global_dofs(cell), n, global_dofs(cell), zeros.data(), INSERT_VALUES));
+  FF_PETSC(MatAssemblyBegin(pattern, MAT_FINAL_ASSEMBLY));
+  FF_PETSC(MatAssemblyEnd(pattern, MAT_FINAL_ASSEMBLY));
+
+  auto matrix = create(MATAIJ);
+  FF_PETSC(MatPreallocatorPreallocate(pattern, PETSC_TRUE, matrix));
   FF_PETSC(MatSetOption(matrix, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
   return matrix;
 }

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "solvers/linear/petsc_check.hpp"
 
+#include <cmath>
 #include <vector>
 
 namespace ff::fem {
@@ -56,7 +57,54 @@ void box_cells(const Lattice& lattice, const std::array<int, 3>& origin, bool si
   }
 }
 
+// Marks each boundary face of a box mesh in the `parts` label with the id of
+// the side it lies on: the side plane that holds the face's centroid. Faces
+// are the points marked 1 in `boundary` before that label is completed.
+void mark_box_sides(DM dm, DMLabel boundary, DMLabel parts, const BoxMeshOptions& options) {
+  const std::map<std::string, int> ids = Mesh::box_boundary_parts(options.dim);
+  const char* lower_names[3] = {"left", "bottom", "front"};
+  const char* upper_names[3] = {"right", "top", "back"};
+  Vec coordinates = nullptr;
+  PetscSection coordinate_section = nullptr;
+  FF_PETSC(DMGetCoordinatesLocal(dm, &coordinates));
+  FF_PETSC(DMGetCoordinateSection(dm, &coordinate_section));
+  linear::PetscHandle<IS, ISDestroy> faces;
+  FF_PETSC(DMLabelGetStratumIS(boundary, 1, faces.out()));
+  if (!faces.get()) return;  // a rank without cells (only rank 0 builds the mesh)
+  PetscInt n_faces = 0;
+  const PetscInt* face_points = nullptr;
+  FF_PETSC(ISGetLocalSize(faces, &n_faces));
+  FF_PETSC(ISGetIndices(faces, &face_points));
+  for (PetscInt f = 0; f < n_faces; ++f) {
+    PetscInt size = 0;
+    PetscScalar* xyz = nullptr;
+    FF_PETSC(DMPlexVecGetClosure(dm, coordinate_section, coordinates, face_points[f], &size, &xyz));
+    const int corners = static_cast<int>(size) / options.dim;
+    double centroid[3] = {0, 0, 0};
+    for (int v = 0; v < corners; ++v)
+      for (int a = 0; a < options.dim; ++a) centroid[a] += xyz[v * options.dim + a] / corners;
+    FF_PETSC(DMPlexVecRestoreClosure(dm, coordinate_section, coordinates, face_points[f], &size, &xyz));
+    int id = 0;
+    for (int a = 0; a < options.dim && id == 0; ++a) {
+      // Lattice coordinates are exact multiples of the spacing: a tolerance of
+      // a small fraction of the box tells the side planes apart safely.
+      const double tolerance = 1e-9 * (options.upper[a] - options.lower[a]);
+      if (std::abs(centroid[a] - options.lower[a]) < tolerance) id = ids.at(lower_names[a]);
+      else if (std::abs(centroid[a] - options.upper[a]) < tolerance) id = ids.at(upper_names[a]);
+    }
+    FF_REQUIRE(id > 0, RunError, "boundary face {} of the box mesh lies on no side of the box", face_points[f]);
+    FF_PETSC(DMLabelSetValue(parts, face_points[f], id));
+  }
+  FF_PETSC(ISRestoreIndices(faces, &face_points));
+}
+
 }  // namespace
+
+std::map<std::string, int> Mesh::box_boundary_parts(int dim) {
+  std::map<std::string, int> parts{{"left", 1}, {"right", 2}, {"bottom", 3}, {"top", 4}};
+  if (dim == 3) parts.insert({{"front", 5}, {"back", 6}});
+  return parts;
+}
 
 Mesh Mesh::box(MPI_Comm comm, const BoxMeshOptions& options) {
   const int dim = options.dim;
@@ -98,12 +146,24 @@ Mesh Mesh::box(MPI_Comm comm, const BoxMeshOptions& options) {
   FF_PETSC(DMCreateLabel(serial, boundary_label));
   FF_PETSC(DMGetLabel(serial, boundary_label, &boundary));
   FF_PETSC(DMPlexMarkBoundaryFaces(serial, 1, boundary));
+  DMLabel parts = nullptr;
+  FF_PETSC(DMCreateLabel(serial, boundary_parts_label));
+  FF_PETSC(DMGetLabel(serial, boundary_parts_label, &parts));
+  mark_box_sides(serial, boundary, parts, options);
   FF_PETSC(DMPlexLabelComplete(serial, boundary));
+  FF_PETSC(DMPlexLabelComplete(serial, parts));
 
   linear::PetscHandle<DM, DMDestroy> distributed;
   FF_PETSC(DMPlexDistribute(serial, 0, nullptr, distributed.out()));
   // On one rank DMPlexDistribute returns nothing: the serial mesh is the mesh.
-  return Mesh(distributed.get() ? std::move(distributed) : std::move(serial), shape);
+  // Labels, the boundary parts among them, travel with their points.
+  return Mesh(distributed.get() ? std::move(distributed) : std::move(serial), shape, box_boundary_parts(dim));
+}
+
+std::optional<int> Mesh::boundary_part(const std::string& name) const {
+  const auto found = boundary_parts_.find(name);
+  if (found == boundary_parts_.end()) return std::nullopt;
+  return found->second;
 }
 
 MPI_Comm Mesh::comm() const { return PetscObjectComm(reinterpret_cast<PetscObject>(dm_.get())); }

@@ -1,5 +1,6 @@
 #include "solvers/fem/poisson.hpp"
 
+#include "core/error.hpp"
 #include "core/timer.hpp"
 #include "solvers/fem/norms.hpp"
 #include "solvers/linear/petsc_check.hpp"
@@ -7,7 +8,7 @@
 namespace ff::fem {
 
 PoissonSolver::PoissonSolver(const Mesh& mesh, const PoissonOptions& options)
-    : space_(mesh, options.degree),
+    : space_(mesh, FeSpaceOptions{options.degree, 1, options.dirichlet}),
       values_(space_, gauss_rule(mesh.shape(),
                                  options.quadrature_degree >= 0 ? options.quadrature_degree : 2 * options.degree)),
       matrix_(space_.create_matrix()),
@@ -18,7 +19,14 @@ PoissonSolver::PoissonSolver(const Mesh& mesh, const PoissonOptions& options)
 void PoissonSolver::assemble_system(const PoissonData& data) {
   FF_PETSC(MatZeroEntries(matrix_));
   FF_PETSC(VecSet(rhs_, 0.0));
-  boundary_ = interpolate(space_, data.boundary);
+  if (data.boundary_values.empty()) {
+    boundary_ = interpolate(space_, data.boundary);
+  } else {
+    FF_REQUIRE(static_cast<long>(data.boundary_values.size()) == space_.local_size(), RunError,
+               "Poisson boundary values: expected {} (one per local dof), got {}", space_.local_size(),
+               data.boundary_values.size());
+    boundary_ = data.boundary_values;
+  }
   DiffusionKernel kernel(data.conductivity, data.source);
   assemble(values_, kernel, {matrix_, rhs_, &boundary_});
 }

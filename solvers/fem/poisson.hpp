@@ -10,6 +10,7 @@
 #include "solvers/linear/krylov.hpp"
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace ff::fem {
@@ -18,12 +19,18 @@ struct PoissonOptions {
   int degree = 1;              // P1/Q1, or P2 on simplices
   int quadrature_degree = -1;  // exactness of the assembly rule; -1: 2 x degree
   linear::KrylovOptions solver;
+  // Where u = g: nothing for the whole boundary, or named boundary parts (the
+  // rest of the boundary then has the natural condition a ∂u/∂n = 0).
+  std::optional<std::vector<DirichletPart>> dirichlet;
 };
 
 struct PoissonData {
   PointFunction conductivity = [](const IntegrationPoint&) { return 1.0; };
   PointFunction source = [](const IntegrationPoint&) { return 0.0; };
   std::function<double(const double* x)> boundary = [](const double*) { return 0.0; };
+  // g at the space's local dofs (only constrained entries are read); when
+  // set, it replaces `boundary`, e.g. for values given per boundary part.
+  std::vector<double> boundary_values;
 };
 
 class PoissonSolver {

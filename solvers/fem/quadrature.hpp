@@ -1,7 +1,8 @@
 // Gauss quadrature on the reference cells of element.hpp: tensor Gauss–
-// Legendre rules on [0,1]^d for quadrilaterals and hexahedra, and collapsed
-// (Duffy) Gauss–Legendre rules on the unit simplex, whose weights carry the
-// Jacobian of the collapse. Every weight is positive.
+// Legendre rules on [0,1]^d for quadrilaterals and hexahedra; on the unit
+// simplex, symmetric rules of few points for low degrees and otherwise
+// collapsed (Duffy) Gauss–Legendre rules, whose weights carry the Jacobian of
+// the collapse. Every weight is positive.
 #pragma once
 
 #include "solvers/fem/element.hpp"

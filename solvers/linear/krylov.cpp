@@ -1,45 +1,18 @@
 #include "solvers/linear/krylov.hpp"
 
 #include "core/error.hpp"
+#include "solvers/linear/options_scope.hpp"
 #include "solvers/linear/petsc_check.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
 
 namespace ff::linear {
 
-namespace {
+Schema krylov_schema() { return krylov_schema(KrylovOptions{}); }
 
-// Makes a copy of the options database with the stage's own options under
-// the command line's, the default database while it lives. Every object the
-// KSP creates while solving (GAMG levels, smoothers, coarse solvers) reads its
-// options then, so one scope covers configuration and solve.
-class StageOptionsScope {
- public:
-  explicit StageOptionsScope(const std::string& stage_options) {
-    FF_PETSC(PetscOptionsCreate(&options_));
-    FF_PETSC(PetscOptionsInsertString(options_, stage_options.c_str()));
-    char* command_line = nullptr;
-    FF_PETSC(PetscOptionsGetAll(nullptr, &command_line));
-    const PetscErrorCode code = PetscOptionsInsertString(options_, command_line);
-    PetscFree(command_line);
-    FF_PETSC(code);
-    FF_PETSC(PetscOptionsPush(options_));
-  }
-  ~StageOptionsScope() {
-    PetscOptionsPop();
-    PetscOptionsDestroy(&options_);
-  }
-  StageOptionsScope(const StageOptionsScope&) = delete;
-  StageOptionsScope& operator=(const StageOptionsScope&) = delete;
-
- private:
-  PetscOptions options_ = nullptr;
-};
-
-}  // namespace
-
-Schema krylov_schema() {
-  const KrylovOptions d;
+Schema krylov_schema(const KrylovOptions& d) {
   Schema s;
   s.key("ksp_type", ValueKind::string, "Krylov method (PETSc KSPType: cg, gmres, preonly, ...)").def(d.ksp_type);
   s.key("pc_type", ValueKind::string, "preconditioner (PETSc PCType: gamg, hypre, jacobi, lu, ...)").def(d.pc_type);
@@ -58,6 +31,8 @@ KrylovSolver::KrylovSolver(MPI_Comm comm, KrylovOptions options) : options_(std:
   FF_PETSC(KSPGetPC(ksp_, &pc));
   FF_PETSC(PCSetType(pc, options_.pc_type.c_str()));
   FF_PETSC(KSPSetTolerances(ksp_, options_.rtol, options_.atol, PETSC_DEFAULT, static_cast<PetscInt>(options_.max_it)));
+  // PETSc keeps (up to 10000 of) the norms it tests, restarting at each solve.
+  FF_PETSC(KSPSetResidualHistory(ksp_, nullptr, PETSC_DECIDE, PETSC_TRUE));
 }
 
 void KrylovSolver::set_operator(Mat matrix) { FF_PETSC(KSPSetOperators(ksp_, matrix, matrix)); }
@@ -76,7 +51,16 @@ KrylovResult KrylovSolver::solve(Vec b, Vec x) {
   FF_PETSC(KSPGetConvergedReason(ksp_, &reason));
   FF_PETSC(KSPGetIterationNumber(ksp_, &iterations));
   FF_PETSC(KSPGetResidualNorm(ksp_, &residual));
-  KrylovResult result{iterations, residual, KSPConvergedReasons[reason]};
+  KrylovResult result;
+  result.iterations = iterations;
+  result.residual_norm = residual;
+  result.reason = KSPConvergedReasons[reason];
+  const PetscReal* history = nullptr;
+  PetscInt history_length = 0;
+  FF_PETSC(KSPGetResidualHistory(ksp_, &history, &history_length));
+  result.residual_history.assign(history, history + history_length);
+  spdlog::debug("linear solve: {} after {} iterations, residual norms {:.3e}", result.reason, iterations,
+                fmt::join(result.residual_history, " "));
   if (reason < 0) {
     KSPType type = nullptr;
     FF_PETSC(KSPGetType(ksp_, &type));

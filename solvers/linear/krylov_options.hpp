@@ -5,6 +5,7 @@
 #include "io/schema.hpp"
 
 #include <string>
+#include <vector>
 
 namespace ff::linear {
 
@@ -23,9 +24,14 @@ struct KrylovResult {
   long iterations = 0;
   double residual_norm = 0;  // the norm the KSP tested (preconditioned for CG's default)
   std::string reason;        // PETSc's converged reason, e.g. "CONVERGED_RTOL"
+  // The residual norm the KSP tested, before the first iteration and after
+  // each one (iterations + 1 entries; at most the first 10000 are kept).
+  std::vector<double> residual_history;
 };
 
 // The `petsc:` map of a stage that solves linear systems, with these defaults.
 Schema krylov_schema();
+// The same map with other defaults (GMRES for the nonsymmetric Jacobians of Newton's method).
+Schema krylov_schema(const KrylovOptions& defaults);
 
 }  // namespace ff::linear

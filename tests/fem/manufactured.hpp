@@ -7,6 +7,7 @@
 
 #include "solvers/fem/norms.hpp"
 #include "solvers/fem/poisson.hpp"
+#include "unit_box.hpp"
 
 #include <cmath>
 
@@ -42,11 +43,7 @@ struct Errors {
 // element's squared degree (exact for the polynomial parts, so the quadrature
 // does not pollute the observed orders).
 inline Errors solve_manufactured(MPI_Comm comm, const Study& study, int n, double rtol = 1e-10) {
-  BoxMeshOptions mesh_options;
-  mesh_options.dim = study.dim;
-  mesh_options.simplex = study.simplex;
-  mesh_options.cells = {n, n, n};
-  const Mesh mesh = Mesh::box(comm, mesh_options);
+  const Mesh mesh = unit_box(comm, study.dim, study.simplex, n);
   PoissonOptions options;
   options.degree = study.degree;
   options.quadrature_degree = 2 * study.degree + 2;  // the smooth a and f are integrated accurately too

@@ -54,6 +54,25 @@ TEST(Krylov, CommandLineOptionsOverrideStageOptions) {
   EXPECT_EQ(message, "");
 }
 
+// The history holds the initial norm and one per iteration; a converged
+// solve ends below rtol times the initial norm (PETSc's default test with a
+// zero initial guess), and its last entry is the reported residual.
+TEST(Krylov, ResidualHistoryHasOneNormPerIterationDownToTheTolerance) {
+  BoxMeshOptions mesh_options;
+  mesh_options.cells = {16, 16, 1};
+  const Mesh mesh = Mesh::box(PETSC_COMM_WORLD, mesh_options);
+  PoissonOptions options;
+  options.solver.rtol = 1e-8;
+  PoissonSolver poisson(mesh, options);
+  PoissonData data;
+  data.source = [](const IntegrationPoint&) { return 1.0; };
+  const ff::linear::KrylovResult& result = poisson.solve(data);
+  ASSERT_GT(result.iterations, 0);
+  ASSERT_EQ(static_cast<long>(result.residual_history.size()), result.iterations + 1);
+  EXPECT_DOUBLE_EQ(result.residual_history.back(), result.residual_norm);
+  EXPECT_LT(result.residual_history.back(), 1e-8 * result.residual_history.front());
+}
+
 TEST(Krylov, UnknownKspTypeIsARunError) {
   ff::linear::KrylovOptions solver;
   solver.ksp_type = "no_such_method";
