@@ -10,7 +10,6 @@
 //   bench_fem_poisson DIM N REPEATS [SOLUTION_FILE]
 #include "solvers/fem/assembly.hpp"
 #include "solvers/fem/diffusion.hpp"
-#include "solvers/fem/norms.hpp"
 #include "solvers/linear/krylov.hpp"
 #include "solvers/linear/petsc_check.hpp"
 

@@ -52,16 +52,17 @@ double determinant(const double* j, int dim) {
 
 // Inverse of a 2x2 or 3x3 row-major matrix with determinant `det`.
 void invert(const double* j, double det, int dim, double* inverse) {
+  const double reciprocal = 1 / det;
   if (dim == 2) {
-    inverse[0] = j[3] / det, inverse[1] = -j[1] / det;
-    inverse[2] = -j[2] / det, inverse[3] = j[0] / det;
+    inverse[0] = j[3] * reciprocal, inverse[1] = -j[1] * reciprocal;
+    inverse[2] = -j[2] * reciprocal, inverse[3] = j[0] * reciprocal;
     return;
   }
   for (int r = 0; r < 3; ++r)
     for (int c = 0; c < 3; ++c) {
       // Cofactor of entry (c, r), by cyclic indices.
       const int r1 = (c + 1) % 3, r2 = (c + 2) % 3, c1 = (r + 1) % 3, c2 = (r + 2) % 3;
-      inverse[r * 3 + c] = (j[r1 * 3 + c1] * j[r2 * 3 + c2] - j[r1 * 3 + c2] * j[r2 * 3 + c1]) / det;
+      inverse[r * 3 + c] = (j[r1 * 3 + c1] * j[r2 * 3 + c2] - j[r1 * 3 + c2] * j[r2 * 3 + c1]) * reciprocal;
     }
 }
 

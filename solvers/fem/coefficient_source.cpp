@@ -119,9 +119,14 @@ std::vector<double> file_coefficient(const FeSpace& space, const CoefficientSour
                  fmt::join(x, x + dim, ", "));
       a[dofs[v]] = found->second;
     }
+    // P2 outputs store the edge midpoints as nodes: take their values; a file
+    // with vertices only (P1) gets the mean of the edge's ends.
     for (std::size_t e = 0; e < element.edges().size(); ++e) {
+      const PetscInt dof = dofs[element.vertices() + e];
+      const double* x = space.dof_coordinates(dof);
+      const auto found = value_at.find({x, x + dim});
       const auto [i, j] = element.edges()[e];
-      a[dofs[element.vertices() + e]] = 0.5 * (a[dofs[i]] + a[dofs[j]]);
+      a[dof] = found != value_at.end() ? found->second : 0.5 * (a[dofs[i]] + a[dofs[j]]);
     }
   }
   return a;

@@ -41,7 +41,9 @@ Schema ElasticityStage::schema() {
 
   Schema boundary;
   const std::string parts = " (box sides left/right, bottom/top, front/back, separated by spaces or commas)";
-  boundary.key("clamped", ValueKind::string, "parts where u = 0" + parts).def(std::string("left"));
+  // No part is clamped by default: a default clamp would override the rollers
+  // (fix_x, ...) a case file gives on the same part.
+  boundary.key("clamped", ValueKind::string, "parts where u = 0" + parts).def(std::string("\"\""));
   for (int c = 0; c < 3; ++c)
     boundary
         .key(fmt::format("fix_{}", kAxes[c]), ValueKind::string,

@@ -77,7 +77,8 @@ std::vector<double> HeatSolver::dirichlet_values(double t) const {
 
 // M + θΔt (K + R), once: the coefficients do not change in time.
 void HeatSolver::assemble_matrix() {
-  ThetaStep step{options_.theta, options_.dt, time_, nullptr};
+  // The matrix side depends on no time: t0 = t1 here.
+  ThetaStep step{options_.theta, options_.dt, time_, time_, nullptr};
   FF_PETSC(MatZeroEntries(matrix_));
   assemble(cells_, ThetaCellKernel(space_, problem_.capacity, problem_.conductivity, problem_.source, step),
            {matrix_, nullptr, nullptr});
@@ -87,8 +88,8 @@ void HeatSolver::assemble_matrix() {
                         {matrix_, nullptr, nullptr});
 }
 
-void HeatSolver::assemble_right_hand_side(const std::vector<double>& next_dirichlet) {
-  ThetaStep step{options_.theta, options_.dt, time_, &solution_};
+void HeatSolver::assemble_right_hand_side(double next_time, const std::vector<double>& next_dirichlet) {
+  ThetaStep step{options_.theta, options_.dt, time_, next_time, &solution_};
   FF_PETSC(VecSet(rhs_, 0.0));
   assemble(cells_, ThetaCellKernel(space_, problem_.capacity, problem_.conductivity, problem_.source, step),
            {nullptr, rhs_, &next_dirichlet});
@@ -105,7 +106,7 @@ const linear::KrylovResult& HeatSolver::step() {
   // t_n = t_0 + n Δt, not a running sum, so long runs do not drift.
   const double next_time = options_.start_time + static_cast<double>(steps_ + 1) * options_.dt;
   const std::vector<double> next_dirichlet = dirichlet_values(next_time);
-  assemble_right_hand_side(next_dirichlet);
+  assemble_right_hand_side(next_time, next_dirichlet);
   ScopedTimer timer("fem.heat_solve");
   FF_PETSC(VecSet(unknowns_, 0.0));
   result_ = krylov_.solve(rhs_, unknowns_);

@@ -77,7 +77,7 @@ class HeatSolver {
   static FeSpaceOptions space_options(const HeatOptions& options, const HeatProblem& problem);
   std::vector<double> dirichlet_values(double t) const;
   void assemble_matrix();
-  void assemble_right_hand_side(const std::vector<double>& next_dirichlet);
+  void assemble_right_hand_side(double next_time, const std::vector<double>& next_dirichlet);
 
   HeatOptions options_;
   HeatProblem problem_;

@@ -32,10 +32,10 @@ void ThetaCellKernel::add_vector(const IntegrationPoint& p, double weight, doubl
     u += u_j * p.values[j];
     for (int a = 0; a < d; ++a) grad_u[a] += u_j * p.gradients[j * d + a];
   }
-  const double t1 = step_.t0 + step_.dt;
   const double c_dx = capacity_(p) * weight;
   const double k_dx = (1 - step_.theta) * step_.dt * conductivity_(p) * weight;  // (1−θ)Δt k · w_q |det J|
-  const double f_dx = step_.dt * (step_.theta * source_(p.x, t1) + (1 - step_.theta) * source_(p.x, step_.t0)) * weight;
+  const double f = step_.theta * source_(p.x, step_.t1) + (1 - step_.theta) * source_(p.x, step_.t0);
+  const double f_dx = step_.dt * f * weight;
   for (int i = 0; i < n; ++i) {
     double grad_dot = 0;  // ∇u^n · ∇φ_i
     for (int a = 0; a < d; ++a) grad_dot += grad_u[a] * p.gradients[i * d + a];
@@ -57,8 +57,7 @@ void ThetaFaceKernel::add_vector(const FacetPoint& p, double weight, double* vec
   const PetscInt* dofs = space_.local_dofs(p.cell);
   double u = 0;  // u^n at the point
   for (int j = 0; j < p.size; ++j) u += (*step_.previous)[dofs[j]] * p.values[j];
-  const double t1 = step_.t0 + step_.dt;
-  const double q = step_.theta * q_(p.x, t1) + (1 - step_.theta) * q_(p.x, step_.t0);
+  const double q = step_.theta * q_(p.x, step_.t1) + (1 - step_.theta) * q_(p.x, step_.t0);
   const double load_ds = step_.dt * (q - (1 - step_.theta) * h_ * u) * weight;
   for (int i = 0; i < p.size; ++i) vector[i] += load_ds * p.values[i];
 }

@@ -1,6 +1,6 @@
 // The point kernels of one θ-step of the heat equation
 //   c ∂u/∂t − ∇·(k∇u) = f,   k ∂u/∂n = q − h u on Neumann/Robin faces,
-// from t0 to t1 = t0 + Δt:
+// from t0 to t1 (= t0 + Δt up to rounding):
 //   (M + θΔt A) u^(n+1) = (M − (1−θ)Δt A) u^n + Δt (θ F(t1) + (1−θ) F(t0)),
 // A = K + R. The matrix side is the implicit operator; the vector side is
 // the explicit part, evaluated from u^n at each point (no M or A is stored),
@@ -23,7 +23,10 @@ using SpaceTimeFunction = std::function<double(const double* x, double t)>;
 struct ThetaStep {
   double theta = 0.5;
   double dt = 0;
-  double t0 = 0;  // the step runs from t0 to t0 + dt
+  // The step runs from t0 to t1. The caller gives t1 rather than the kernels
+  // adding dt, so sources and fluxes see the same t1 as its Dirichlet values.
+  double t0 = 0;
+  double t1 = 0;
   // u^n at local dofs (Dirichlet values of t0 included); may be null when
   // only the matrix is assembled.
   const std::vector<double>* previous = nullptr;

@@ -31,6 +31,17 @@ HeatConditionKeys read_condition(const StageConfig& config, const std::string& k
   condition.values = config.numbers(key + "." + value_key);
   if (key == "robin") condition.h = config.numbers("robin.h");
   check_part_names(key + ".parts", condition.parts, known);
+  // The config arrives with defaults filled in (0, and h = 1), so a list that
+  // differs from them was written in the case file; without parts it would
+  // silently do nothing.
+  auto check_given_with_parts = [&](const std::string& list, const std::vector<double>& values, double unset) {
+    FF_REQUIRE(!condition.parts.empty() || values == std::vector<double>{unset}, InputError,
+               "{}.{}: values given without parts: list the boundary parts in {}.parts (solve.heat applies a "
+               "condition only on the parts listed)",
+               key, list, key);
+  };
+  check_given_with_parts(value_key, condition.values, 0.0);
+  if (key == "robin") check_given_with_parts("h", condition.h, 1.0);
   const std::size_t n = condition.parts.size();
   auto check_length = [&](const std::string& list, std::size_t size) {
     FF_REQUIRE(size == 1 || size == n || n == 0, InputError,
@@ -60,7 +71,10 @@ Schema HeatStage::schema() {
       "by spaces or commas";
   const std::string per_part = ": one value for all the parts, or one per part";
   Schema dirichlet;
-  dirichlet.key("parts", ValueKind::string, "boundary parts where u = g" + parts).def(std::string("\"\""));
+  dirichlet.key("parts", ValueKind::string,
+                "boundary parts where u = g, which must be listed: none by default (unlike solve.poisson, where none "
+                "means the whole boundary)" + parts)
+      .def(std::string("\"\""));
   dirichlet.key("values", ValueKind::number_list, "g" + per_part).def(std::string("[0.0]"));
   Schema neumann;
   neumann.key("parts", ValueKind::string, "boundary parts where k du/dn = q" + parts).def(std::string("\"\""));

@@ -12,42 +12,20 @@
 namespace ff::fem {
 
 Schema file_or_box_schema() {
-  Schema mesh;
+  // The box keys and their reading are box_schema's and read_box's, so a box
+  // means the same in every stage; the file comes last and overrides them.
+  Schema mesh = box_schema("box mesh: dimension, 2 or 3", "[16, 16, 16]", true, "[1, 1, 1]");
   mesh.key("file", ValueKind::input_file,
            "Gmsh 4 ASCII mesh (.msh; path as given, from the working directory); when set, the box keys are unused");
-  mesh.key("dim", ValueKind::integer, "box mesh: dimension").def(2).at_least(2).at_most(3);
-  mesh.key("cells", ValueKind::integer_list, "box mesh: cells per axis")
-      .def(std::string("[16, 16]"))
-      .at_least(1)
-      .smoke(8);
-  mesh.key("simplex", ValueKind::boolean, "box mesh: triangles/tetrahedra, else quadrilaterals/hexahedra").def(true);
-  mesh.key("lower", ValueKind::number_list, "box mesh: lower corner").def(std::string("[0, 0]"));
-  mesh.key("upper", ValueKind::number_list, "box mesh: upper corner").def(std::string("[1, 1]"));
   return mesh;
 }
 
 MeshKeys read_file_or_box(const StageConfig& config) {
   MeshKeys mesh;
-  if (config.has("mesh.file")) {
+  if (config.has("mesh.file"))
     mesh.file = config.get<std::string>("mesh.file");
-    return mesh;
-  }
-  BoxMeshOptions& box = mesh.box;
-  box.dim = config.get<int>("mesh.dim");
-  box.simplex = config.get<bool>("mesh.simplex");
-  const std::vector<long> cells = config.integers("mesh.cells");
-  const std::vector<double> lower = config.numbers("mesh.lower"), upper = config.numbers("mesh.upper");
-  FF_REQUIRE(
-      cells.size() == static_cast<std::size_t>(box.dim) && lower.size() == cells.size() && upper.size() == cells.size(),
-      InputError, "mesh: a {}D box needs {} entries in cells, lower and upper, got {}, {} and {}", box.dim, box.dim,
-      cells.size(), lower.size(), upper.size());
-  for (int a = 0; a < box.dim; ++a) {
-    box.cells[a] = static_cast<int>(cells[a]);
-    box.lower[a] = lower[a];
-    box.upper[a] = upper[a];
-    FF_REQUIRE(upper[a] > lower[a], InputError, "mesh: upper[{}] = {} must exceed lower[{}] = {}", a, upper[a], a,
-               lower[a]);
-  }
+  else
+    mesh.box = read_box(config);
   return mesh;
 }
 

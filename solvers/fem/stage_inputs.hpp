@@ -25,12 +25,11 @@ struct MeshKeys {
   BoxMeshOptions box;
 };
 
-// The `mesh:` map of such a stage: `file`, or the box keys dim, cells,
-// simplex, lower and upper.
+// The `mesh:` map of such a stage: `file`, or the keys of box_schema (a unit
+// square or cube of 16 cells per axis by default).
 Schema file_or_box_schema();
 
-// Reads that map. InputError when the box's lists do not have `dim` entries
-// or a corner does not lie below the other.
+// Reads that map; the box as read_box does.
 MeshKeys read_file_or_box(const StageConfig& config);
 
 // Boundary part names and ids of the mesh, known before it is built: the
@@ -39,8 +38,9 @@ MeshKeys read_file_or_box(const StageConfig& config);
 // when the mesh is built.
 std::map<std::string, int> known_boundary_parts(const MeshKeys& mesh);
 
-// The `mesh:` map of a stage that only takes boxes: dim, simplex, and cells,
-// lower and upper of which the first dim entries are used. The defaults of
+// The box keys of every stage, the `mesh:` map of one that only takes boxes:
+// dim, simplex, and cells, lower and upper of which the first dim entries are
+// used. The defaults of
 // cells and upper are lists as a case file writes them, e.g. "[40, 8, 8]".
 Schema box_schema(const std::string& dim_help, const std::string& cells, bool simplex, const std::string& upper);
 

@@ -5,7 +5,7 @@
 namespace ff::linear {
 
 StageOptionsScope::StageOptionsScope(const std::string& stage_options) {
-  FF_PETSC(PetscOptionsCreate(&options_));
+  FF_PETSC(PetscOptionsCreate(options_.out()));
   FF_PETSC(PetscOptionsInsertString(options_, stage_options.c_str()));
   // The command line's options go in last, so they win.
   char* command_line = nullptr;
@@ -16,9 +16,6 @@ StageOptionsScope::StageOptionsScope(const std::string& stage_options) {
   FF_PETSC(PetscOptionsPush(options_));
 }
 
-StageOptionsScope::~StageOptionsScope() {
-  PetscOptionsPop();
-  PetscOptionsDestroy(&options_);
-}
+StageOptionsScope::~StageOptionsScope() { PetscOptionsPop(); }
 
 }  // namespace ff::linear

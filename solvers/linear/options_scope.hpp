@@ -5,6 +5,8 @@
 // gmres` after `--` overrides the stage's `ksp_type: cg`.
 #pragma once
 
+#include "solvers/linear/petsc_handle.hpp"
+
 #include <petscsys.h>
 
 #include <string>
@@ -20,7 +22,9 @@ class StageOptionsScope {
   StageOptionsScope& operator=(const StageOptionsScope&) = delete;
 
  private:
-  PetscOptions options_ = nullptr;
+  // Owned by a handle so that a constructor failing before the push frees
+  // it; when pushed, the destructor pops it before the handle destroys it.
+  PetscHandle<PetscOptions, PetscOptionsDestroy> options_;
 };
 
 }  // namespace ff::linear

@@ -78,10 +78,8 @@ std::vector<double> mesh_nodes(const fs::path& file, std::vector<hsize_t>& shape
   return values;
 }
 
-// configs/poisson.yaml in its smoke form: each stage writes a mesh dataset
-// with a and u at the nodes and an XDMF sidecar over the same mesh; the
-// `linear` stage's exact solution u = 1 - x is reproduced to the solver's
-// tolerance (rtol 1e-12 on a system of norm ~1: far below 1e-8).
+// A Newton solve cut short by -snes_max_it exits 1 naming SNES's reason and
+// leaves no dataset behind.
 TEST(FemCli, NewtonFailureExitsOneWithSnesReasonAndLeavesNoDataset) {
   TempDir dir;
   const auto result = run_command(fieldforge_binary() + " run configs/nonlinear_diffusion.yaml --smoke output=" +
@@ -96,6 +94,10 @@ TEST(FemCli, NewtonFailureExitsOneWithSnesReasonAndLeavesNoDataset) {
     EXPECT_NE(entry.path().extension(), ".h5") << entry.path();
 }
 
+// configs/poisson.yaml in its smoke form: each stage writes a mesh dataset
+// with a and u at the nodes and an XDMF sidecar over the same mesh; the
+// `linear` stage's exact solution u = 1 - x is reproduced to the solver's
+// tolerance (rtol 1e-12 on a system of norm ~1: far below 1e-8).
 TEST(FemCli, PoissonStageWritesMeshDatasetsWithXdmfSidecars) {
   TempDir dir;
   const auto result = run_command(
@@ -138,6 +140,28 @@ TEST(FemCli, PoissonStageWritesMeshDatasetsWithXdmfSidecars) {
       const std::vector<double> u = reader.read("outputs/u", 0, 1);
       for (std::size_t k = 0; k < u.size(); ++k) EXPECT_NEAR(u[k], 1 - nodes[2 * k], 1e-9) << "node " << k;
     }
+  }
+}
+
+// A 3D box (dim 3 and three entries per list) is read the same way by the
+// stages that also take a Gmsh file as by the box-only ones: solve.poisson
+// and solve.heat run on it and write 3D nodes.
+TEST(FemCli, PoissonAndHeatRunOnA3dBox) {
+  TempDir dir;
+  const std::string box = "    mesh: {dim: 3, cells: [2, 2, 2], simplex: false, lower: [0, 0, 0], upper: [1, 1, 1]}\n";
+  std::ofstream(dir / "case.yaml") << "case: box3d\nstages:\n"
+                                   << "  - name: poisson\n    type: solve.poisson\n" << box
+                                   << "  - name: heat\n    type: solve.heat\n" << box
+                                   << "    steps: 2\n    store_every: 1\n    dirichlet: {parts: left, values: [1.0]}\n";
+  const auto result = run_command(
+      fieldforge_binary() + " run " + (dir / "case.yaml").string() + " output=" + (dir / "out").string(), source_dir());
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  for (const char* file : {"poisson/poisson.h5", "heat/heat.h5"}) {
+    std::vector<hsize_t> shape;
+    mesh_nodes(dir.path() / "out" / file, shape);
+    ASSERT_EQ(shape.size(), 2u) << file;
+    EXPECT_EQ(shape[0], 27u) << file;  // 3 x 3 x 3 vertices of 2 x 2 x 2 hexahedra
+    EXPECT_EQ(shape[1], 3u) << file;
   }
 }
 

@@ -2,7 +2,8 @@
 // vertices are the GRF's grid points takes the grid values there (and the
 // box's opposite sides the same, periodic, values); a nodal field written
 // to a mesh dataset comes back at the same vertices, and at P2 edge
-// midpoints as the mean of their ends.
+// midpoints as the mean of their ends, unless the file (a P2 output) has
+// the midpoints as nodes: then with their own values.
 #include "../unit/temp_dir.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
@@ -105,6 +106,34 @@ TEST(CoefficientSource, FileFieldComesBackAtVerticesAndAsP1InterpolantOnEdges) {
     EXPECT_NE(std::string(e.what()).find("a.h5: inputs/b: no such field (the file has: inputs/a)"), std::string::npos)
         << e.what();
   }
+}
+
+TEST(CoefficientSource, FileFieldOfAP2OutputComesBackAtEdgeMidpoints) {
+  const Mesh mesh = square(4);
+  const FeSpace p2(mesh, 2);
+  // Quadratic in y: the mean of an edge's ends differs from the midpoint value.
+  auto field = [](const double* x) { return 1 + x[0] + 3 * x[1] * x[1]; };
+  std::vector<double> written(p2.local_size());
+  for (long dof = 0; dof < p2.local_size(); ++dof) written[dof] = field(p2.dof_coordinates(dof));
+
+  ff::test::TempDir dir;
+  ff::DatasetLayout layout;
+  layout.grid.kind = "mesh";
+  layout.mesh = gather_mesh(p2);
+  const auto n_nodes = static_cast<std::uint64_t>(layout.mesh.nodes.size() / 2);
+  layout.fields = {{"inputs/a", {n_nodes}, ff::DType::float64, {}}};
+  layout.split_contiguous(1, 0);
+  {
+    ff::DatasetWriter writer(dir / "a.h5", layout, {"test", "coefficient", ""});
+    writer.write_sample("inputs/a", 0, gather_nodal_field(p2, written).data());
+    writer.commit();
+  }
+
+  CoefficientSource source;
+  source.kind = CoefficientSource::Kind::file;
+  source.file = dir / "a.h5";
+  const std::vector<double> a = coefficient_at_dofs(p2, source, context_in(dir));
+  for (long dof = 0; dof < p2.local_size(); ++dof) EXPECT_DOUBLE_EQ(a[dof], field(p2.dof_coordinates(dof))) << dof;
 }
 
 }  // namespace
