@@ -45,6 +45,13 @@ Schema TrainOperatorStage::schema() {
   model.key("padding", ValueKind::integer, "zero padding per axis for non-periodic problems").def(0).at_least(0);
   model.key("factorization", ValueKind::choice, "tfno/mgtfno weights: tucker or cp").def(std::string("tucker")).choices({"tucker", "cp"});
   model.key("rank", ValueKind::number, "tfno/mgtfno: fraction of the dense spectral parameters").def(0.1).greater_than(0).at_most(1);
+  model.key("ranks", ValueKind::integer_list,
+            "tfno/mgtfno: explicit ranks instead of rank: Tucker one per axis of [layers, in, out, modes...], CP one")
+      .def("[]")
+      .at_least(1)
+      .smoke(2);
+  model.key("reconstructed", ValueKind::boolean, "tfno/mgtfno: contract with the rebuilt dense weights (to compare)")
+      .def(false);
   model.key("levels", ValueKind::integer, "mgtfno: 2^levels patches per axis").def(1).at_least(1).at_most(6);
   model.key("overlap", ValueKind::integer, "mgtfno: overlap of the patches in points").def(0).at_least(0);
 
@@ -111,6 +118,12 @@ TrainOperatorStage::TrainOperatorStage(const StageConfig& config) : settings_(st
   s.model.network.padding = config.get<int>("model.padding");
   s.model.network.factorization = config.get<std::string>("model.factorization");
   s.model.network.rank = config.get<double>("model.rank");
+  for (long r : config.integers("model.ranks")) s.model.network.ranks.push_back(static_cast<int>(r));
+  const std::size_t rank_count = s.model.network.factorization == "cp" ? 1 : 3 + s.model.network.modes.size();
+  FF_REQUIRE(s.model.network.ranks.empty() || s.model.network.ranks.size() == rank_count, InputError,
+             "model.ranks: {} given, {} takes {} ({})", s.model.network.ranks.size(), s.model.network.factorization,
+             rank_count, rank_count == 1 ? "R" : "one per axis of [layers, in, out, modes...]");
+  s.model.network.reconstructed = config.get<bool>("model.reconstructed");
   s.model.levels = config.get<int>("model.levels");
   s.model.overlap = config.get<int>("model.overlap");
 

@@ -174,6 +174,26 @@ TEST(Cli, EvaluationRejectsDataOfAnotherShapeAndFilesThatAreNoCheckpoint) {
       << not_checkpoint.output;
   EXPECT_FALSE(fs::exists(out / "report/predictions.h5.partial"));
 }
+
+// Explicit Tucker ranks from the case file shape the factors; a rank list of
+// the wrong length is refused before anything runs.
+TEST(Cli, TfnoTakesExplicitRanksFromTheCaseFile) {
+  TempDir dir;
+  const std::string base = "run configs/burgers_fno.yaml output=" + (dir / "t").string() +
+                           " stages.data.grid.n=256 stages.data.store_n=64 stages.data.samples.train=8"
+                           " stages.data.samples.test=2 stages.model.model.kind=tfno stages.model.model.width=8"
+                           " stages.model.model.layers=2 stages.model.optim.epochs=1";
+  const auto r = fieldforge(base + " stages.model.model.ranks=[2,3,5,4]");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto info = fieldforge("info " + (dir / "t/model/weights.h5").string());
+  EXPECT_NE(info.output.find("spectral_weights.core  [2, 3, 5, 4, 2]"), std::string::npos) << info.output;
+  EXPECT_NE(info.output.find("spectral_weights.factor3  [16, 4, 2]"), std::string::npos) << info.output;
+
+  const auto short_list = fieldforge(base + " stages.model.model.ranks=[2,3] output=" + (dir / "u").string());
+  EXPECT_EQ(short_list.exit_code, 2) << short_list.output;
+  EXPECT_NE(short_list.output.find("model.ranks: 2 given, tucker takes 4"), std::string::npos) << short_list.output;
+  EXPECT_FALSE(fs::exists(dir / "u/data"));
+}
 #endif
 
 TEST(Cli, ResumeNeedsAnEarlierRun) {
