@@ -50,6 +50,8 @@ class KeyBuilder {
  public:
   KeyBuilder(KeySpec& spec) : spec_(spec) {}
   KeyBuilder& def(const std::string& yaml_text);
+  // A string literal would otherwise convert to bool, the closer match.
+  KeyBuilder& def(const char* yaml_text) { return def(std::string(yaml_text)); }
   KeyBuilder& def(double value);
   KeyBuilder& def(long value);
   KeyBuilder& def(int value) { return def(static_cast<long>(value)); }

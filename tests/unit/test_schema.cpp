@@ -34,4 +34,13 @@ TEST(Schema, DescribeListsNestedKeysWithDefaults) {
   EXPECT_NE(text.find("--smoke: at most 16"), std::string::npos);
 }
 
+// A string literal is YAML text, not a bool (its closer conversion).
+TEST(Schema, LiteralDefaultsAreYamlText) {
+  ff::Schema s;
+  s.key("modes", ff::ValueKind::integer_list, "modes").def("[12, 12]");
+  s.key("ranks", ff::ValueKind::integer_list, "ranks").def("[]");
+  EXPECT_EQ(s.find("modes")->default_yaml, "[12, 12]");
+  EXPECT_EQ(s.find("ranks")->default_yaml, "[]");
+}
+
 }  // namespace
