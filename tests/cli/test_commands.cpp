@@ -103,15 +103,19 @@ TEST(Cli, UnstableSolverStopsTheSampleAndWritesNoDataset) {
 }
 
 #if FIELDFORGE_WITH_TORCH
+// configs/burgers_fno.yaml shrunk to seconds without --smoke (which would cap
+// the epochs a test asks for).
+std::string tiny_burgers_fno(const fs::path& output) {
+  return "run configs/burgers_fno.yaml output=" + output.string() +
+         " stages.data.grid.n=256 stages.data.store_n=64 stages.data.samples.train=8 stages.data.samples.test=2"
+         " stages.model.model.width=8 stages.model.model.layers=2";
+}
+
 // A training stage resumed with more epochs continues from its last
 // checkpoint and appends to its history.
 TEST(Cli, TrainingResumesFromItsLastCheckpoint) {
   TempDir dir;
-  // Small, without --smoke (which caps the epochs).
-  const std::string base = "run configs/burgers_fno.yaml output=" + (dir / "t").string() +
-                           " stages.data.grid.n=256 stages.data.store_n=64 stages.data.samples.train=8"
-                           " stages.data.samples.test=2 stages.model.model.width=8 stages.model.model.layers=2"
-                           " stages.model.checkpoint_every=1 stages.model.optim.epochs=";
+  const std::string base = tiny_burgers_fno(dir / "t") + " stages.model.checkpoint_every=1 stages.model.optim.epochs=";
   const auto first = fieldforge(base + "2");
   ASSERT_EQ(first.exit_code, 0) << first.output;
   const fs::path stage = dir / "t/model";
@@ -179,10 +183,7 @@ TEST(Cli, EvaluationRejectsDataOfAnotherShapeAndFilesThatAreNoCheckpoint) {
 // the wrong length is refused before anything runs.
 TEST(Cli, TfnoTakesExplicitRanksFromTheCaseFile) {
   TempDir dir;
-  const std::string base = "run configs/burgers_fno.yaml output=" + (dir / "t").string() +
-                           " stages.data.grid.n=256 stages.data.store_n=64 stages.data.samples.train=8"
-                           " stages.data.samples.test=2 stages.model.model.kind=tfno stages.model.model.width=8"
-                           " stages.model.model.layers=2 stages.model.optim.epochs=1";
+  const std::string base = tiny_burgers_fno(dir / "t") + " stages.model.model.kind=tfno stages.model.optim.epochs=1";
   const auto r = fieldforge(base + " stages.model.model.ranks=[2,3,5,4]");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto info = fieldforge("info " + (dir / "t/model/weights.h5").string());
