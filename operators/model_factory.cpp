@@ -28,6 +28,18 @@ torch::nn::AnyModule make_model(const ModelSpec& spec) {
   throw InputError("model kind must be fno, tfno or mgtfno, got '" + spec.kind + "'");
 }
 
+ParameterCounts count_parameters(const torch::nn::AnyModule& model) {
+  const torch::nn::Module* module = model.ptr().get();
+  const auto* fno = dynamic_cast<const FnoImpl*>(module);
+  if (const auto* mg = dynamic_cast<const MultiGridFnoImpl*>(module)) fno = &mg->network();
+  FF_REQUIRE(fno != nullptr, InputError, "count_parameters: not a model of make_model");
+  ParameterCounts counts;
+  for (const auto& p : module->parameters()) counts.total += p.numel();
+  counts.spectral = fno->spectral_weights().parameter_count();
+  counts.dense_spectral = fno->spectral_weights().dense_parameter_count();
+  return counts;
+}
+
 namespace {
 
 std::string join(const std::vector<int>& values) {

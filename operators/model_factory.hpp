@@ -19,6 +19,15 @@ struct ModelSpec {
 
 torch::nn::AnyModule make_model(const ModelSpec& spec);
 
+// Real parameter counts of a model built by make_model, with its spectral
+// weights apart: what a factorization saves against dense ones.
+struct ParameterCounts {
+  int64_t total = 0;
+  int64_t spectral = 0;
+  int64_t dense_spectral = 0;  // the same spectral weights unfactorized
+};
+ParameterCounts count_parameters(const torch::nn::AnyModule& model);
+
 // A spec as `key=value` lines, the form checkpoints carry so that a model
 // is rebuilt from its checkpoint alone; parse_model_spec inverts it and
 // names `origin` (the checkpoint) in its errors.

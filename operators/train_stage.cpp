@@ -10,6 +10,7 @@
 #include "operators/trainer.hpp"
 #include "operators/weight_export.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
@@ -175,6 +176,14 @@ void TrainOperatorStage::run(const RunContext& context) {
   spec.network.out_channels = static_cast<int>(probe.target.size(1));
   torch::manual_seed(context.seed);
   torch::nn::AnyModule model = make_model(spec);
+  const ParameterCounts counts = count_parameters(model);
+  const std::string saving =
+      counts.spectral == counts.dense_spectral
+          ? ""
+          : fmt::format(" ({:.3g}x fewer than the {} of dense weights)",
+                        static_cast<double>(counts.dense_spectral) / counts.spectral, counts.dense_spectral);
+  spdlog::info("{}: {} with {} parameters, {} of them spectral{}", context.stage_name, spec.kind, counts.total,
+               counts.spectral, saving);
   Trainer trainer(model, train, test.get(), s.trainer);
   trainer.set_metadata(CheckpointMetadata{spec, loader.inputs.front(), s.target, s.window}.entries());
   if (context.resume && std::filesystem::exists(s.last)) {

@@ -186,6 +186,10 @@ TEST(Cli, TfnoTakesExplicitRanksFromTheCaseFile) {
   const std::string base = tiny_burgers_fno(dir / "t") + " stages.model.model.kind=tfno stages.model.optim.epochs=1";
   const auto r = fieldforge(base + " stages.model.model.ranks=[2,3,5,4]");
   ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Core 2·3·5·4 and factors [2,2], [8,3], [8,5], [16,4], complex: 504 real
+  // numbers against 2·2·8·8·16 dense.
+  EXPECT_NE(r.output.find("504 of them spectral (8.13x fewer than the 4096 of dense weights)"), std::string::npos)
+      << r.output;
   const auto info = fieldforge("info " + (dir / "t/model/weights.h5").string());
   EXPECT_NE(info.output.find("spectral_weights.core  [2, 3, 5, 4, 2]"), std::string::npos) << info.output;
   EXPECT_NE(info.output.find("spectral_weights.factor3  [16, 4, 2]"), std::string::npos) << info.output;
