@@ -27,7 +27,7 @@ Schema EvaluateStage::schema() {
   s.key("model", ValueKind::input_file, "checkpoint written by train.operator (model.pt or best.pt)").required();
   s.key("data", ValueKind::dataset_file, "dataset with the fields the model was trained on, at any resolution")
       .required();
-  s.key("split", ValueKind::choice, "split to evaluate").def(std::string("test")).choices({"test", "train"});
+  s.key("split", ValueKind::choice, "split to evaluate").def("test").choices({"test", "train"});
   s.key("batch", ValueKind::integer, "samples per batch").def(20).at_least(1);
   s.key("steps", ValueKind::integer, "autoregressive models: steps to roll out (0: to the end of the data)")
       .def(0)
@@ -35,8 +35,8 @@ Schema EvaluateStage::schema() {
   s.key("subsample", ValueKind::integer, "evaluate on every k-th grid point per axis (e.g. 421 -> 141 with 3)")
       .def(1)
       .at_least(1);
-  s.key("device", ValueKind::string, "cpu, cuda or cuda:N").def(std::string("cpu"));
-  s.key("out", ValueKind::output_file, "predictions and per-sample errors").def(std::string("predictions.h5"));
+  s.key("device", ValueKind::string, "cpu, cuda or cuda:N").def("cpu");
+  s.key("out", ValueKind::output_file, "predictions and per-sample errors").def("predictions.h5");
   return s;
 }
 

@@ -173,4 +173,19 @@ torch::Tensor CpSpectralWeights::reconstruct(int layer) {
   return torch::einsum(equation + "->io" + m, operands);
 }
 
+PerLayerSpectralWeights::PerLayerSpectralWeights(const SpectralWeightsOptions& options) : SpectralWeightsImpl(options) {
+  FF_REQUIRE(options.factorization == "tucker" || options.factorization == "cp", InputError,
+             "per-layer factorization is tucker or cp, got '{}'", options.factorization);
+  FF_REQUIRE(options.factorization != "tucker" || options.ranks.empty() ||
+                 options.ranks.size() == 2 + options.mode_extent.size(),
+             InputError, "per-layer Tucker ranks: {} given, a layer's weight tensor [in, out, modes...] has {} axes",
+             options.ranks.size(), 2 + options.mode_extent.size());
+  SpectralWeightsOptions one_layer = options;
+  one_layer.layers = 1;
+  one_layer.joint = true;
+  if (options.factorization == "tucker" && !options.ranks.empty()) one_layer.ranks.insert(one_layer.ranks.begin(), 1);
+  for (int l = 0; l < options.layers; ++l)
+    layers_.push_back(register_module(fmt::format("layer{}", l), make_spectral_weights(one_layer)));
+}
+
 }  // namespace ff::operators

@@ -53,6 +53,7 @@ FnoImpl::FnoImpl(const FnoOptions& options) : options_(options) {
   weights.rank = options.rank;
   weights.ranks = options.ranks;
   weights.reconstructed = options.reconstructed;
+  weights.joint = options.joint;
   spectral_weights_ = register_module("spectral_weights", make_spectral_weights(weights));
   for (int l = 0; l < options.layers; ++l) {
     spectral_.emplace_back(options.modes, spectral_weights_, l);

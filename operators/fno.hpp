@@ -37,11 +37,12 @@ struct FnoOptions {
   int projection = 128;            // hidden width of the projection MLP
   GridChannels grid = GridChannels::periodic;
   int padding = 0;                 // points appended to every axis
-  // Spectral weights of all layers: dense (FNO) or jointly factorized (TFNO).
+  // Spectral weights of all layers: dense (FNO) or factorized (TFNO).
   std::string factorization = "dense";  // dense | tucker | cp
   double rank = 1.0;                    // fraction of the dense size, for tucker and cp
   std::vector<int> ranks;               // explicit ranks instead (see SpectralWeightsOptions)
   bool reconstructed = false;           // factorized: contract with the rebuilt dense weights
+  bool joint = true;                    // factorized: all layers in one tensor, or each layer apart
 };
 
 // y = W x + b over the channel axis of [batch, channels, grid...] tensors.

@@ -70,10 +70,10 @@ std::string describe(const ModelSpec& spec) {
   const FnoOptions& n = spec.network;
   return fmt::format(
       "kind={}\nmodes={}\nin_channels={}\nout_channels={}\nwidth={}\nlayers={}\nprojection={}\ngrid={}\npadding={}\n"
-      "factorization={}\nrank={:.17g}\nranks={}\nreconstructed={}\nlevels={}\noverlap={}\n",
+      "factorization={}\nrank={:.17g}\nranks={}\nreconstructed={}\njoint={}\nlevels={}\noverlap={}\n",
       spec.kind, join(n.modes), n.in_channels, n.out_channels, n.width, n.layers, n.projection,
       grid_channels_name(n.grid), n.padding, n.factorization, n.rank, join(n.ranks), n.reconstructed ? 1 : 0,
-      spec.levels, spec.overlap);
+      n.joint ? 1 : 0, spec.levels, spec.overlap);
 }
 
 ModelSpec parse_model_spec(const std::string& text, const std::string& origin) {
@@ -105,6 +105,8 @@ ModelSpec parse_model_spec(const std::string& text, const std::string& origin) {
     n.rank = std::stod(take("rank"));
     n.ranks = split_integers(take("ranks"));
     n.reconstructed = take("reconstructed") == "1";
+    // Descriptions written before per-layer factorization existed are joint.
+    n.joint = values.count("joint") == 0 || values.at("joint") == "1";
     spec.levels = std::stoi(take("levels"));
     spec.overlap = std::stoi(take("overlap"));
   } catch (const std::logic_error& e) {  // std::stoi/stod on a damaged value

@@ -87,7 +87,13 @@ torch::Tensor SpectralConvImpl::forward(const torch::Tensor& x) {
   // forward and backward. On the CPU (pocketfft runs rfftn as this same
   // r2c-then-c2c sequence, column by column) the kept modes come out bit for
   // bit as from rfftn; other backends agree to round-off.
-  torch::Tensor x_hat = torch::fft::rfft(x, c10::nullopt, last).narrow(last, 0, modes_[d - 1]);
+  // Under mixed precision x may arrive in 16 bit from a pointwise layer: the
+  // transforms and the complex weights stay in float32 (CPU FFTs take no
+  // 16-bit input, cuFFT only power-of-two sizes, and low modes carry most of
+  // the signal).
+  const bool reduced = x.scalar_type() == torch::kHalf || x.scalar_type() == torch::kBFloat16;
+  torch::Tensor x_hat = torch::fft::rfft(reduced ? x.to(torch::kFloat32) : x, c10::nullopt, last)
+                            .narrow(last, 0, modes_[d - 1]);
   if (d > 1) x_hat = torch::fft::fftn(x_hat, spatial.slice(0, d - 1), full_axes);
 
   // Gather the kept modes into the mode grid, full axes as [0, m) ++ [n−m, n).

@@ -58,6 +58,7 @@ torch::Tensor SpectralWeightsImpl::contract_dense(const torch::Tensor& x, const 
 
 std::shared_ptr<SpectralWeightsImpl> make_spectral_weights(const SpectralWeightsOptions& options) {
   if (options.factorization == "dense") return std::make_shared<DenseSpectralWeights>(options);
+  if (!options.joint) return std::make_shared<PerLayerSpectralWeights>(options);
   if (options.factorization == "tucker") return std::make_shared<TuckerSpectralWeights>(options);
   if (options.factorization == "cp") return std::make_shared<CpSpectralWeights>(options);
   throw InputError("factorization must be dense, tucker or cp, got '" + options.factorization + "'");

@@ -31,7 +31,7 @@ struct TrainOperatorStage::Settings {
 Schema TrainOperatorStage::schema() {
   Schema model;
   model.key("kind", ValueKind::choice, "fno, tfno (factorized weights) or mgtfno (multi-grid patches)")
-      .def(std::string("fno"))
+      .def("fno")
       .choices({"fno", "tfno", "mgtfno"});
   model.key("modes", ValueKind::integer_list, "Fourier modes per axis (its length is the dimension)")
       .def("[12, 12]")
@@ -41,37 +41,41 @@ Schema TrainOperatorStage::schema() {
   model.key("layers", ValueKind::integer, "Fourier layers").def(4).at_least(1).smoke(2);
   model.key("projection", ValueKind::integer, "hidden width of the projection MLP").def(128).at_least(1).smoke(16);
   model.key("grid", ValueKind::choice, "coordinate channels: periodic (j/n), closed (j/(n-1)) or none")
-      .def(std::string("periodic"))
+      .def("periodic")
       .choices({"periodic", "closed", "none"});
   model.key("padding", ValueKind::integer, "zero padding per axis for non-periodic problems").def(0).at_least(0);
-  model.key("factorization", ValueKind::choice, "tfno/mgtfno weights: tucker or cp").def(std::string("tucker")).choices({"tucker", "cp"});
+  model.key("factorization", ValueKind::choice, "tfno/mgtfno weights: tucker or cp").def("tucker").choices({"tucker", "cp"});
   model.key("rank", ValueKind::number, "tfno/mgtfno: fraction of the dense spectral parameters").def(0.1).greater_than(0).at_most(1);
   model.key("ranks", ValueKind::integer_list,
-            "tfno/mgtfno: explicit ranks instead of rank: Tucker one per axis of [layers, in, out, modes...], CP one")
+            "tfno/mgtfno: explicit ranks instead of rank: Tucker one per axis of [layers, in, out, modes...] "
+            "([in, out, modes...] when not joint), CP one")
       .def("[]")
       .at_least(1)
       .smoke(2);
   model.key("reconstructed", ValueKind::boolean, "tfno/mgtfno: contract with the rebuilt dense weights (to compare)")
       .def(false);
+  model.key("joint", ValueKind::boolean,
+            "tfno/mgtfno: one factorization of all layers' weights, or one per layer (rank then holds per layer)")
+      .def(true);
   model.key("levels", ValueKind::integer, "mgtfno: 2^levels patches per axis").def(1).at_least(1).at_most(6);
   model.key("overlap", ValueKind::integer, "mgtfno: overlap of the patches in points").def(0).at_least(0);
 
   Schema optim;
-  optim.key("optimizer", ValueKind::choice, "adam or adamw").def(std::string("adam")).choices({"adam", "adamw"});
+  optim.key("optimizer", ValueKind::choice, "adam or adamw").def("adam").choices({"adam", "adamw"});
   optim.key("lr", ValueKind::number, "learning rate").def(1e-3).greater_than(0);
   optim.key("weight_decay", ValueKind::number, "weight decay").def(1e-4).at_least(0);
-  optim.key("scheduler", ValueKind::choice, "learning-rate schedule").def(std::string("step")).choices({"step", "cosine", "constant"});
+  optim.key("scheduler", ValueKind::choice, "learning-rate schedule").def("step").choices({"step", "cosine", "constant"});
   optim.key("step_every", ValueKind::integer, "step schedule: epochs between rate changes").def(100).at_least(1);
   optim.key("gamma", ValueKind::number, "step schedule: rate factor").def(0.5).greater_than(0);
   optim.key("clip_norm", ValueKind::number, "gradient norm clipping (0: off)").def(0.0).at_least(0);
   optim.key("epochs", ValueKind::integer, "training epochs").def(500).at_least(1).smoke(2);
   optim.key("batch", ValueKind::integer, "samples per batch").def(20).at_least(1);
-  optim.key("loss", ValueKind::choice, "relative l2 or h1 loss").def(std::string("l2")).choices({"l2", "h1"});
+  optim.key("loss", ValueKind::choice, "relative l2 or h1 loss").def("l2").choices({"l2", "h1"});
 
   Schema s;
   s.key("data", ValueKind::dataset_file, "fieldforge dataset with train (and test) splits").required();
-  s.key("input", ValueKind::string, "input field").def(std::string("inputs/a"));
-  s.key("target", ValueKind::string, "target field").def(std::string("outputs/u"));
+  s.key("input", ValueKind::string, "input field").def("inputs/a");
+  s.key("target", ValueKind::string, "target field").def("outputs/u");
   s.key("window", ValueKind::integer,
         "autoregressive: steps of the target trajectory in, the next one out (0: input -> target)")
       .def(0)
@@ -82,13 +86,17 @@ Schema TrainOperatorStage::schema() {
       .at_least(1);
   s.map("model", model, "the operator");
   s.map("optim", optim, "optimization");
-  s.key("device", ValueKind::string, "cpu, cuda or cuda:N").def(std::string("cpu"));
+  s.key("device", ValueKind::string, "cpu, cuda or cuda:N").def("cpu");
+  s.key("precision", ValueKind::choice,
+        "training forward: float32, or mixed precision with bf16 or fp16 pointwise layers (fp16 needs cuda)")
+      .def("float32")
+      .choices({"float32", "bf16", "fp16"});
   s.key("checkpoint_every", ValueKind::integer, "epochs between checkpoints (0: only at the end)").def(50).at_least(0);
-  s.key("out", ValueKind::output_file, "final checkpoint").def(std::string("model.pt"));
-  s.key("best", ValueKind::output_file, "checkpoint with the lowest validation error").def(std::string("best.pt"));
-  s.key("history", ValueKind::output_file, "per-epoch learning rate, loss and validation error").def(std::string("history.csv"));
+  s.key("out", ValueKind::output_file, "final checkpoint").def("model.pt");
+  s.key("best", ValueKind::output_file, "checkpoint with the lowest validation error").def("best.pt");
+  s.key("history", ValueKind::output_file, "per-epoch learning rate, loss and validation error").def("history.csv");
   s.key("weights", ValueKind::output_file, "the final model's weights and normalizers for Python (HDF5)")
-      .def(std::string("weights.h5"));
+      .def("weights.h5");
   return s;
 }
 
@@ -120,10 +128,16 @@ TrainOperatorStage::TrainOperatorStage(const StageConfig& config) : settings_(st
   s.model.network.factorization = config.get<std::string>("model.factorization");
   s.model.network.rank = config.get<double>("model.rank");
   for (long r : config.integers("model.ranks")) s.model.network.ranks.push_back(static_cast<int>(r));
-  const std::size_t rank_count = s.model.network.factorization == "cp" ? 1 : 3 + s.model.network.modes.size();
+  s.model.network.joint = config.get<bool>("model.joint");
+  const bool joint = s.model.network.joint;
+  const std::size_t rank_count =
+      s.model.network.factorization == "cp" ? 1 : (joint ? 3 : 2) + s.model.network.modes.size();
   FF_REQUIRE(s.model.network.ranks.empty() || s.model.network.ranks.size() == rank_count, InputError,
              "model.ranks: {} given, {} takes {} ({})", s.model.network.ranks.size(), s.model.network.factorization,
-             rank_count, rank_count == 1 ? "R" : "one per axis of [layers, in, out, modes...]");
+             rank_count,
+             rank_count == 1 ? "R"
+             : joint         ? "one per axis of [layers, in, out, modes...]"
+                             : "one per axis of a layer's [in, out, modes...], since joint is false");
   s.model.network.reconstructed = config.get<bool>("model.reconstructed");
   s.model.levels = config.get<int>("model.levels");
   s.model.overlap = config.get<int>("model.overlap");
@@ -139,6 +153,9 @@ TrainOperatorStage::TrainOperatorStage(const StageConfig& config) : settings_(st
   t.epochs = config.get<long>("optim.epochs");
   t.loss = config.get<std::string>("optim.loss");
   t.device = s.device;
+  t.precision = parse_precision(config.get<std::string>("precision"));
+  FF_REQUIRE(t.precision != Precision::fp16 || s.device.rfind("cuda", 0) == 0, InputError,
+             "precision: fp16 needs device cuda (CPU autocast is bf16 only), got device '{}'", s.device);
   s.batch = config.get<long>("optim.batch");
 }
 
@@ -213,8 +230,10 @@ void TrainOperatorStage::run(const RunContext& context) {
   Progress progress(context.stage_name + " epochs", s.trainer.epochs - trainer.epoch());
   trainer.train(s.trainer.epochs, [&](const EpochRecord& r) {
     history << r.epoch << ',' << r.learning_rate << ',' << r.train_loss << ',' << r.validation_error << '\n' << std::flush;
-    spdlog::info("{}: epoch {} lr {:.3g} loss {:.4g} validation {:.4g}", context.stage_name, r.epoch, r.learning_rate,
-                 r.train_loss, r.validation_error);
+    spdlog::info("{}: epoch {} lr {:.3g} loss {:.4g} validation {:.4g}{}", context.stage_name, r.epoch, r.learning_rate,
+                 r.train_loss, r.validation_error,
+                 r.skipped_steps > 0 ? fmt::format(", {} fp16 steps skipped (gradients overflowed)", r.skipped_steps)
+                                     : "");
     if (s.checkpoint_every > 0 && trainer.epoch() % s.checkpoint_every == 0) trainer.save_checkpoint(s.last);
     if (validate && r.validation_error < best) {
       best = r.validation_error;

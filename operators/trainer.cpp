@@ -46,6 +46,10 @@ Trainer::Trainer(torch::nn::AnyModule model, const DataLoader& train, const Data
   FF_REQUIRE(options_.scheduler == "step" || options_.scheduler == "cosine" || options_.scheduler == "constant",
              InputError, "scheduler must be step, cosine or constant, got '{}'", options_.scheduler);
   FF_REQUIRE(options_.step_every >= 1, InputError, "step_every must be >= 1, got {}", options_.step_every);
+  FF_REQUIRE(options_.precision != Precision::fp16 || torch::Device(options_.device).is_cuda(), InputError,
+             "precision fp16 needs a cuda device (autocast on the CPU is bf16 only), got device '{}'",
+             options_.device);
+  if (options_.precision == Precision::fp16) loss_scaler_ = std::make_unique<DynamicLossScaler>();
   model_.ptr()->to(torch::Device(options_.device));
   std::tie(input_normalizer_, target_normalizer_) = GaussianNormalizer::fit(train);
   place_normalizers();
@@ -94,18 +98,32 @@ std::vector<EpochRecord> Trainer::train(long until, const std::function<void(con
       const Batch batch = train_.batch(epoch_, b);
       const torch::Device device(options_.device);
       optimizer_->zero_grad();
-      const auto prediction =
-          target_normalizer_.decode(model_.forward(input_normalizer_.encode(batch.input.to(device))));
+      torch::Tensor output;
+      {
+        AutocastScope autocast(options_.precision, device);
+        output = model_.forward(input_normalizer_.encode(batch.input.to(device)));
+      }
+      // Decoding with the float32 statistics promotes a 16-bit output: the
+      // loss is always taken in float32.
+      const auto prediction = target_normalizer_.decode(output);
       const auto value = loss(prediction, batch.target.to(device));
       const double scalar = value.item<double>();
       FF_REQUIRE(std::isfinite(scalar), RunError,
                  "training loss is not finite at epoch {}, batch {} (samples {}): lower the learning rate or check "
                  "the data",
                  epoch_, b, sample_list(batch.samples));
-      value.backward();
+      total += scalar;
+      if (loss_scaler_) {
+        loss_scaler_->scale(value).backward();
+        if (!loss_scaler_->unscale_and_update(module->parameters())) {
+          ++record.skipped_steps;  // overflow: no step, the scale is halved
+          continue;
+        }
+      } else {
+        value.backward();
+      }
       if (options_.clip_norm > 0) torch::nn::utils::clip_grad_norm_(module->parameters(), options_.clip_norm);
       optimizer_->step();
-      total += scalar;
     }
     record.train_loss = total / batches;
     record.validation_error = validation_ ? evaluate(*validation_) : std::numeric_limits<double>::quiet_NaN();
@@ -142,6 +160,7 @@ void Trainer::save_checkpoint(const std::filesystem::path& path) const {
   archive.write("optimizer", optimizer);
   archive.write("metadata", metadata);
   archive.write("epoch", torch::tensor(static_cast<int64_t>(epoch_)));
+  if (loss_scaler_) loss_scaler_->save(archive);
   input_normalizer_.save(archive, "input");
   target_normalizer_.save(archive, "target");
   const auto partial = std::filesystem::path(path.string() + ".partial");
@@ -168,6 +187,7 @@ void Trainer::load_checkpoint(const std::filesystem::path& path) {
     torch::Tensor epoch;
     archive.read("epoch", epoch);
     epoch_ = epoch.item<int64_t>();
+    if (loss_scaler_) loss_scaler_->load(archive);
     input_normalizer_ = GaussianNormalizer::load(archive, "input");
     target_normalizer_ = GaussianNormalizer::load(archive, "target");
     place_normalizers();

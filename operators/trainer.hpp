@@ -2,12 +2,14 @@
 // and targets are normalized per point with statistics of the training split,
 // the loss (relative L2 or H1) is taken on the decoded prediction, and Adam
 // or AdamW runs with a step or cosine learning-rate schedule and optional
-// gradient clipping. Checkpoints hold the weights, the optimizer state, the
+// gradient clipping, in float32 or with a bf16/fp16 forward (mixed
+// precision; validation stays float32). Checkpoints hold the weights, the optimizer state, the
 // normalizers and the epoch; because the batch order depends only on (seed,
 // epoch), resuming from one continues exactly as the uninterrupted run.
 #pragma once
 
 #include "operators/data_loader.hpp"
+#include "operators/mixed_precision.hpp"
 #include "operators/normalizer.hpp"
 
 #include <torch/nn/modules/container/any.h>
@@ -36,6 +38,7 @@ struct TrainerOptions {
   double clip_norm = 0.0;          // 0: no gradient clipping
   std::string loss = "l2";         // l2 | h1
   std::string device = "cpu";      // cpu | cuda | cuda:N: model, batches and normalizers live there
+  Precision precision = Precision::float32;  // of the training forward; bf16 or fp16 autocast (fp16: cuda only)
 };
 
 struct EpochRecord {
@@ -43,6 +46,7 @@ struct EpochRecord {
   double learning_rate = 0;
   double train_loss = 0;       // mean over the epoch's batches
   double validation_error = 0; // relative L2 on the validation split (NaN without one)
+  long skipped_steps = 0;      // fp16: optimizer steps skipped for gradients that overflowed
 };
 
 class Trainer {
@@ -82,6 +86,7 @@ class Trainer {
   TrainerOptions options_;
   GaussianNormalizer input_normalizer_, target_normalizer_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  std::unique_ptr<DynamicLossScaler> loss_scaler_;  // fp16 only
   std::map<std::string, std::string> metadata_;
   long epoch_ = 0;
 };

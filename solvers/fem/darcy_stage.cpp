@@ -32,7 +32,7 @@ Schema DarcyStage::schema() {
   Schema grid;
   grid.key("n", ValueKind::integer, "solve grid: nodes per axis, spacing 1/(n-1)").def(421).at_least(3).at_most(8193).smoke(61);
   grid.key("element", ValueKind::choice, "p1 (each grid square cut into two triangles) or q1 (squares)")
-      .def(std::string("p1"))
+      .def("p1")
       .choices({"p1", "q1"});
 
   Schema coefficient = spectral::covariance_schema(2.0, 3.0, 1.0);
@@ -45,14 +45,14 @@ Schema DarcyStage::schema() {
   s.key("source", ValueKind::number, "right-hand side f (constant)").def(1.0);
   s.key("store_every", ValueKind::integer_list,
         "stored grids: every k-th node per axis, (n-1)/k + 1 nodes; one file each (k must divide n-1)")
-      .def(std::string("[5, 3, 2, 1]"))
+      .def("[5, 3, 2, 1]")
       .at_least(1);
   s.map("petsc", linear::krylov_schema(), "linear solver (PETSc options after -- override these)");
   s.map("samples", sample_split_schema(1000, 200, 2, 1), "number of samples per split");
-  s.key("dtype", ValueKind::choice, "storage precision").def(std::string("float32")).choices({"float32", "float64"});
+  s.key("dtype", ValueKind::choice, "storage precision").def("float32").choices({"float32", "float64"});
   s.key("out", ValueKind::output_file,
         "file of the first store_every grid; the others are written beside it as <stem>_<nodes>.h5")
-      .def(std::string("darcy.h5"));
+      .def("darcy.h5");
   return s;
 }
 

@@ -43,19 +43,19 @@ Schema ElasticityStage::schema() {
   const std::string parts = " (box sides left/right, bottom/top, front/back, separated by spaces or commas)";
   // No part is clamped by default: a default clamp would override the rollers
   // (fix_x, ...) a case file gives on the same part.
-  boundary.key("clamped", ValueKind::string, "parts where u = 0" + parts).def(std::string("\"\""));
+  boundary.key("clamped", ValueKind::string, "parts where u = 0" + parts).def("\"\"");
   for (int c = 0; c < 3; ++c)
     boundary
         .key(fmt::format("fix_{}", kAxes[c]), ValueKind::string,
              fmt::format("parts where u_{} = 0, the other components free (rollers, symmetry planes)", kAxes[c]))
-        .def(std::string("\"\""));
-  boundary.key("displaced", ValueKind::string, "parts where u = displacement").def(std::string("\"\""));
+        .def("\"\"");
+  boundary.key("displaced", ValueKind::string, "parts where u = displacement").def("\"\"");
   boundary.key("displacement", ValueKind::number_list, "prescribed displacement on the displaced parts")
-      .def(std::string("[0, 0, 0]"));
+      .def("[0, 0, 0]");
   boundary.key("loaded", ValueKind::string, "parts where the traction sigma n = traction acts")
-      .def(std::string("\"\""));
+      .def("\"\"");
   boundary.key("traction", ValueKind::number_list, "force per unit area on the loaded parts")
-      .def(std::string("[0, 0, 0]"));
+      .def("[0, 0, 0]");
 
   Schema s;
   s.map("mesh", box_schema("2 (plane strain) or 3", "[40, 8, 8]", false, "[5, 1, 1]"), "box mesh");
@@ -65,11 +65,11 @@ Schema ElasticityStage::schema() {
       .at_most(2);
   s.map("material", material, "isotropic linear elastic material");
   s.key("body_force", ValueKind::number_list, "force per unit volume, e.g. density x gravity")
-      .def(std::string("[0, -1, 0]"));
+      .def("[0, -1, 0]");
   s.map("boundary", boundary, "boundary conditions by part; the rest of the boundary is traction-free");
   s.map("petsc", linear::krylov_schema(), "linear solver (PETSc options after -- override these)");
-  s.key("dtype", ValueKind::choice, "storage precision").def(std::string("float32")).choices({"float32", "float64"});
-  s.key("out", ValueKind::output_file, "displacement on the mesh").def(std::string("elasticity.h5"));
+  s.key("dtype", ValueKind::choice, "storage precision").def("float32").choices({"float32", "float64"});
+  s.key("out", ValueKind::output_file, "displacement on the mesh").def("elasticity.h5");
   return s;
 }
 

@@ -62,7 +62,7 @@ Schema HeatStage::schema() {
   source.key("value", ValueKind::number, "f0: the source's amplitude (uniform in space)").def(0.0);
   source.key("profile", ValueKind::choice,
              "time profile: constant (f = f0), exponential (f = f0 exp(-rate t)) or sine (f = f0 sin(rate t))")
-      .def(std::string("constant"))
+      .def("constant")
       .choices({"constant", "exponential", "sine"});
   source.key("rate", ValueKind::number, "rate of the exponential and sine profiles").def(1.0);
 
@@ -74,17 +74,17 @@ Schema HeatStage::schema() {
   dirichlet.key("parts", ValueKind::string,
                 "boundary parts where u = g, which must be listed: none by default (unlike solve.poisson, where none "
                 "means the whole boundary)" + parts)
-      .def(std::string("\"\""));
-  dirichlet.key("values", ValueKind::number_list, "g" + per_part).def(std::string("[0.0]"));
+      .def("\"\"");
+  dirichlet.key("values", ValueKind::number_list, "g" + per_part).def("[0.0]");
   Schema neumann;
-  neumann.key("parts", ValueKind::string, "boundary parts where k du/dn = q" + parts).def(std::string("\"\""));
-  neumann.key("fluxes", ValueKind::number_list, "q, the heat flux into the body" + per_part).def(std::string("[0.0]"));
+  neumann.key("parts", ValueKind::string, "boundary parts where k du/dn = q" + parts).def("\"\"");
+  neumann.key("fluxes", ValueKind::number_list, "q, the heat flux into the body" + per_part).def("[0.0]");
   Schema robin;
-  robin.key("parts", ValueKind::string, "boundary parts where k du/dn = h (u_inf - u)" + parts).def(std::string("\"\""));
+  robin.key("parts", ValueKind::string, "boundary parts where k du/dn = h (u_inf - u)" + parts).def("\"\"");
   robin.key("h", ValueKind::number_list, "heat-transfer coefficient h > 0" + per_part)
-      .def(std::string("[1.0]"))
+      .def("[1.0]")
       .greater_than(0);
-  robin.key("u_inf", ValueKind::number_list, "ambient value u_inf" + per_part).def(std::string("[0.0]"));
+  robin.key("u_inf", ValueKind::number_list, "ambient value u_inf" + per_part).def("[0.0]");
 
   Schema s;
   s.map("mesh", file_or_box_schema(), "a Gmsh file, or a box mesh");
@@ -108,8 +108,8 @@ Schema HeatStage::schema() {
   s.map("neumann", neumann, "prescribed heat flux k du/dn = q on boundary parts");
   s.map("robin", robin, "Newton cooling k du/dn = h (u_inf - u) on boundary parts; parts with no condition are insulated");
   s.map("petsc", linear::krylov_schema(), "linear solver of every step (PETSc options after -- override these)");
-  s.key("dtype", ValueKind::choice, "storage precision of u").def(std::string("float32")).choices({"float32", "float64"});
-  s.key("out", ValueKind::output_file, "the mesh dataset; its XDMF sidecar is written beside it").def(std::string("heat.h5"));
+  s.key("dtype", ValueKind::choice, "storage precision of u").def("float32").choices({"float32", "float64"});
+  s.key("out", ValueKind::output_file, "the mesh dataset; its XDMF sidecar is written beside it").def("heat.h5");
   return s;
 }
 

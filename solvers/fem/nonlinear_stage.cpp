@@ -37,7 +37,7 @@ std::function<void(long, double)> iteration_logger(const std::string& stage) {
 Schema NonlinearStage::schema() {
   Schema conductivity;
   conductivity.key("law", ValueKind::choice, "quadratic: k = k0 (1 + beta u^2); exponential: k = k0 exp(beta u)")
-      .def(std::string("quadratic"))
+      .def("quadratic")
       .choices({"quadratic", "exponential"});
   conductivity.key("k0", ValueKind::number, "conductivity scale").def(1.0).greater_than(0);
   conductivity.key("beta", ValueKind::number, "strength of the nonlinearity (>= 0 for the quadratic law)").def(1.0);
@@ -55,9 +55,9 @@ Schema NonlinearStage::schema() {
   s.map("petsc", linear::krylov_schema(linear::NewtonOptions{}.linear),
         "linear solver of each Newton step (PETSc options after -- override these)");
   s.key("dtype", ValueKind::choice, "storage precision of u")
-      .def(std::string("float32"))
+      .def("float32")
       .choices({"float32", "float64"});
-  s.key("out", ValueKind::output_file, "solution on the mesh and Newton history").def(std::string("nonlinear.h5"));
+  s.key("out", ValueKind::output_file, "solution on the mesh and Newton history").def("nonlinear.h5");
   return s;
 }
 

@@ -35,26 +35,26 @@ auto timed(const char* label, double& seconds, F&& make) {
 Schema PoissonStage::schema() {
   Schema coefficient = spectral::covariance_schema(2.0, 3.0, 1.0);
   coefficient.key("kind", ValueKind::choice, "constant (value), grf (a random field) or file (a nodal field of a mesh dataset)")
-      .def(std::string("constant"))
+      .def("constant")
       .choices({"constant", "grf", "file"});
   coefficient.key("value", ValueKind::number, "constant: a").def(1.0).greater_than(0);
   coefficient.key("n", ValueKind::integer, "grf: grid points per axis of the periodic grid stretched over the mesh's bounding box")
       .def(64).at_least(4).at_most(4096).smoke(16);
   coefficient.key("transform", ValueKind::choice, "grf: threshold (a = high where the GRF >= 0, low elsewhere) or exp (a = exp(GRF))")
-      .def(std::string("threshold"))
+      .def("threshold")
       .choices({"threshold", "exp"});
   coefficient.key("high", ValueKind::number, "grf, threshold: a where the GRF is >= 0").def(12.0).greater_than(0);
   coefficient.key("low", ValueKind::number, "grf, threshold: a where the GRF is < 0").def(3.0).greater_than(0);
   coefficient.key("file", ValueKind::dataset_file, "file: a mesh dataset on the same mesh (e.g. an earlier solve.poisson output)");
-  coefficient.key("field", ValueKind::string, "file: the nodal field, [n_samples, n_nodes]").def(std::string("inputs/a"));
+  coefficient.key("field", ValueKind::string, "file: the nodal field, [n_samples, n_nodes]").def("inputs/a");
   coefficient.key("sample", ValueKind::integer, "file: the sample to use").def(0).at_least(0);
 
   Schema dirichlet;
   dirichlet.key("parts", ValueKind::string,
                 "boundary parts where u = g, e.g. \"left, right\" (box: left/right/bottom/top/front/back; Gmsh: the "
                 "names of physical groups of dimension dim-1); empty: the whole boundary. Elsewhere a du/dn = 0")
-      .def(std::string("\"\""));
-  dirichlet.key("values", ValueKind::number_list, "g on each listed part, or one value for all").def(std::string("[0.0]"));
+      .def("\"\"");
+  dirichlet.key("values", ValueKind::number_list, "g on each listed part, or one value for all").def("[0.0]");
 
   Schema s;
   s.map("mesh", file_or_box_schema(), "a Gmsh file, or a box mesh");
@@ -63,8 +63,8 @@ Schema PoissonStage::schema() {
   s.key("source", ValueKind::number, "right-hand side f (constant)").def(1.0);
   s.map("dirichlet", dirichlet, "u = g on boundary parts");
   s.map("petsc", linear::krylov_schema(), "linear solver (PETSc options after -- override these)");
-  s.key("dtype", ValueKind::choice, "storage precision of a and u").def(std::string("float32")).choices({"float32", "float64"});
-  s.key("out", ValueKind::output_file, "the mesh dataset; its XDMF sidecar is written beside it").def(std::string("poisson.h5"));
+  s.key("dtype", ValueKind::choice, "storage precision of a and u").def("float32").choices({"float32", "float64"});
+  s.key("out", ValueKind::output_file, "the mesh dataset; its XDMF sidecar is written beside it").def("poisson.h5");
   return s;
 }
 

@@ -43,7 +43,7 @@ Schema box_schema(const std::string& dim_help, const std::string& cells, bool si
       .at_least(1)
       .smoke(8);
   mesh.key("simplex", ValueKind::boolean, "triangles/tetrahedra, else quadrilaterals/hexahedra").def(simplex);
-  mesh.key("lower", ValueKind::number_list, "lower corner of the box").def(std::string("[0, 0, 0]"));
+  mesh.key("lower", ValueKind::number_list, "lower corner of the box").def("[0, 0, 0]");
   mesh.key("upper", ValueKind::number_list, "upper corner of the box").def(upper);
   return mesh;
 }

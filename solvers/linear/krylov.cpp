@@ -20,7 +20,7 @@ Schema krylov_schema(const KrylovOptions& d) {
   s.key("atol", ValueKind::number, "absolute residual tolerance").def(d.atol).greater_than(0);
   s.key("max_it", ValueKind::integer, "iteration limit").def(d.max_it).at_least(1);
   s.key("options", ValueKind::string, "further PETSc options, e.g. \"-pc_gamg_threshold 0.02\" (command line wins)")
-      .def(std::string("\"\""));
+      .def("\"\"");
   return s;
 }
 

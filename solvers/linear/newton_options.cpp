@@ -13,7 +13,7 @@ Schema newton_schema() {
   s.key("max_it", ValueKind::integer, "Newton iteration limit").def(d.max_it).at_least(1);
   s.key("options", ValueKind::string,
         "further PETSc SNES options, e.g. \"-snes_linesearch_type basic -snes_test_jacobian\" (command line wins)")
-      .def(std::string("\"\""));
+      .def("\"\"");
   return s;
 }
 

@@ -30,8 +30,8 @@ Schema BurgersStage::schema() {
   s.map("time", time, "IFRK4 time stepping");
   s.map("initial", covariance_schema(2.0, 5.0, 25.0), "u0 ~ N(0, sigma^2 (-Laplacian + tau^2 I)^(-alpha))");
   s.map("samples", sample_split_schema(1000, 200, 4, 2), "number of samples per split");
-  s.key("dtype", ValueKind::choice, "storage precision").def(std::string("float32")).choices({"float32", "float64"});
-  s.key("out", ValueKind::output_file, "dataset file").def(std::string("burgers.h5"));
+  s.key("dtype", ValueKind::choice, "storage precision").def("float32").choices({"float32", "float64"});
+  s.key("out", ValueKind::output_file, "dataset file").def("burgers.h5");
   return s;
 }
 

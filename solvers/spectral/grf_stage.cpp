@@ -38,12 +38,12 @@ Schema GrfStage::schema() {
   grid.key("n", ValueKind::integer, "grid points per axis").def(64).at_least(4).at_most(4096).smoke(16);
 
   Schema s;
-  s.key("field", ValueKind::string, "dataset name under /inputs").def(std::string("a"));
+  s.key("field", ValueKind::string, "dataset name under /inputs").def("a");
   s.map("grid", grid, "periodic grid on [0,1)^dim");
   s.map("covariance", covariance_schema(2.0, 3.0, 1.0), "covariance operator sigma^2 (-Laplacian + tau^2 I)^(-alpha)");
   s.map("samples", sample_split_schema(100, 0, 4, 2), "number of samples per split");
-  s.key("dtype", ValueKind::choice, "storage precision").def(std::string("float32")).choices({"float32", "float64"});
-  s.key("out", ValueKind::output_file, "dataset file").def(std::string("grf.h5"));
+  s.key("dtype", ValueKind::choice, "storage precision").def("float32").choices({"float32", "float64"});
+  s.key("out", ValueKind::output_file, "dataset file").def("grf.h5");
   return s;
 }
 

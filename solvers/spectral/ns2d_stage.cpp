@@ -21,7 +21,7 @@ Schema NavierStokes2DStage::schema() {
   forcing.key("kind", ValueKind::choice,
               "fno: f = 0.1 (sin 2pi(x+y) + cos 2pi(x+y)); kolmogorov: f = -amplitude 2pi k cos(2pi k y), the curl of "
               "the body force (amplitude sin(2pi k y), 0); none")
-      .def(std::string("fno"))
+      .def("fno")
       .choices({"fno", "kolmogorov", "none"});
   forcing.key("wavenumber", ValueKind::integer, "Kolmogorov wavenumber k").def(4).at_least(1);
   forcing.key("amplitude", ValueKind::number, "Kolmogorov body-force amplitude").def(1.0);
@@ -42,8 +42,8 @@ Schema NavierStokes2DStage::schema() {
   s.map("initial", covariance_schema(2.5, 7.0, std::pow(7.0, 0.75)),
         "w0 ~ N(0, sigma^2 (-Laplacian + tau^2 I)^(-alpha))");
   s.map("samples", sample_split_schema(1000, 200, 2, 1), "number of samples per split");
-  s.key("dtype", ValueKind::choice, "storage precision").def(std::string("float32")).choices({"float32", "float64"});
-  s.key("out", ValueKind::output_file, "dataset file").def(std::string("ns2d.h5"));
+  s.key("dtype", ValueKind::choice, "storage precision").def("float32").choices({"float32", "float64"});
+  s.key("out", ValueKind::output_file, "dataset file").def("ns2d.h5");
   return s;
 }
 

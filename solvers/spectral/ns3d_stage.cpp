@@ -36,8 +36,8 @@ Schema NavierStokes3DStage::schema() {
   s.map("initial", initial, "random-phase isotropic initial velocity");
   s.map("forcing", forcing, "linear forcing of the largest scales (forced isotropic turbulence)");
   s.map("samples", sample_split_schema(16, 4, 2, 1), "number of samples per split");
-  s.key("dtype", ValueKind::choice, "storage precision of the fields").def(std::string("float32")).choices({"float32", "float64"});
-  s.key("out", ValueKind::output_file, "dataset file").def(std::string("ns3d.h5"));
+  s.key("dtype", ValueKind::choice, "storage precision of the fields").def("float32").choices({"float32", "float64"});
+  s.key("out", ValueKind::output_file, "dataset file").def("ns3d.h5");
   return s;
 }
 

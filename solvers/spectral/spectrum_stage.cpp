@@ -16,9 +16,9 @@ namespace ff::spectral {
 Schema SpectrumStage::schema() {
   Schema s;
   s.key("data", ValueKind::dataset_file, "fieldforge dataset to analyse").required();
-  s.key("field", ValueKind::string, "field path inside the dataset").def(std::string("inputs/a"));
+  s.key("field", ValueKind::string, "field path inside the dataset").def("inputs/a");
   s.key("batch", ValueKind::integer, "samples read from disk at a time").def(16).at_least(1);
-  s.key("out", ValueKind::output_file, "result file").def(std::string("spectrum.h5"));
+  s.key("out", ValueKind::output_file, "result file").def("spectrum.h5");
   return s;
 }
 

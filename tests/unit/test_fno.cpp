@@ -131,8 +131,10 @@ struct PoissonCase {
 void PrintTo(const PoissonCase& c, std::ostream* os) { *os << c.model; }
 class LearnsThePoissonSolutionMap : public testing::TestWithParam<PoissonCase> {};
 
-// "fno", "tfno" (Tucker, a tenth of the spectral weights) or "mgtfno" (that
-// TFNO on 2×2 patches with one coarse context level and 4 points of overlap).
+// "fno", "tfno" (Tucker, a tenth of the spectral weights), "tfno_per_layer"
+// (a Tucker tensor per layer, each a tenth of its layer's weights) or
+// "mgtfno" (that TFNO on 2×2 patches with one coarse context level and 4
+// points of overlap).
 std::function<torch::Tensor(const torch::Tensor&)> poisson_model(const std::string& kind,
                                                                  std::vector<torch::Tensor>& parameters,
                                                                  int64_t& spectral_parameters) {
@@ -143,6 +145,7 @@ std::function<torch::Tensor(const torch::Tensor&)> poisson_model(const std::stri
   o.projection = 32;
   o.factorization = kind == "fno" ? "dense" : "tucker";
   o.rank = 0.1;
+  o.joint = kind != "tfno_per_layer";
   if (kind == "mgtfno") {
     MultiGridFnoOptions mg;
     o.modes = {6, 6};
@@ -196,6 +199,7 @@ TEST_P(LearnsThePoissonSolutionMap, ToTwoPercent) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Fno, LearnsThePoissonSolutionMap, testing::Values(PoissonCase{"fno", 0, 30}, PoissonCase{"tfno", 0, 30},
+                                         PoissonCase{"tfno_per_layer", 0, 30},
                                          PoissonCase{"mgtfno", 20, 30}),
                          [](const testing::TestParamInfo<PoissonCase>& info) { return info.param.model; });
 

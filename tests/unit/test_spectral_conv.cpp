@@ -135,33 +135,36 @@ TEST(SpectralConv, TooCoarseAGridIsAnInputError) {
 }
 
 // Contracting through the factors equals contracting with the rebuilt dense
-// weights, for Tucker and CP in 1D, 2D and 3D.
+// weights, for Tucker and CP, joint and per layer, in 1D, 2D and 3D.
 TEST(FactorizedWeights, FactorizedContractionEqualsReconstructed) {
   torch::manual_seed(6);
-  for (const std::string kind : {"tucker", "cp"})
-    for (int d = 1; d <= 3; ++d) {
-      const std::vector<int> modes(d, 3);
-      SpectralWeightsOptions o;
-      o.layers = 3;
-      o.in_channels = 4;
-      o.out_channels = 5;
-      o.mode_extent = mode_grid_extent(modes);
-      o.factorization = kind;
-      o.rank = 0.3;
-      auto weights = make_spectral_weights(o);
-      weights->to(torch::kFloat64);
-      std::vector<int64_t> shape{2, 4};
-      shape.insert(shape.end(), o.mode_extent.begin(), o.mode_extent.end());
-      const torch::Tensor x = torch::randn(shape, torch::kComplexDouble);
-      const std::string m = std::string("xyz").substr(0, d);
-      for (int layer = 0; layer < 3; ++layer) {
-        const torch::Tensor factorized = weights->contract(layer, x);
-        const torch::Tensor dense = torch::einsum("bi" + m + ",io" + m + "->bo" + m, {x, weights->reconstruct(layer)});
-        EXPECT_LT((factorized - dense).abs().max().item<double>(), 1e-13 * dense.abs().max().item<double>())
-            << kind << " " << d << "D layer " << layer;
+  for (const bool joint : {true, false})
+    for (const std::string kind : {"tucker", "cp"})
+      for (int d = 1; d <= 3; ++d) {
+        const std::vector<int> modes(d, 3);
+        SpectralWeightsOptions o;
+        o.layers = 3;
+        o.in_channels = 4;
+        o.out_channels = 5;
+        o.mode_extent = mode_grid_extent(modes);
+        o.factorization = kind;
+        o.rank = 0.3;
+        o.joint = joint;
+        auto weights = make_spectral_weights(o);
+        weights->to(torch::kFloat64);
+        std::vector<int64_t> shape{2, 4};
+        shape.insert(shape.end(), o.mode_extent.begin(), o.mode_extent.end());
+        const torch::Tensor x = torch::randn(shape, torch::kComplexDouble);
+        const std::string m = std::string("xyz").substr(0, d);
+        for (int layer = 0; layer < 3; ++layer) {
+          const torch::Tensor factorized = weights->contract(layer, x);
+          const torch::Tensor dense =
+              torch::einsum("bi" + m + ",io" + m + "->bo" + m, {x, weights->reconstruct(layer)});
+          EXPECT_LT((factorized - dense).abs().max().item<double>(), 1e-13 * dense.abs().max().item<double>())
+              << kind << " " << d << "D layer " << layer << (joint ? " joint" : " per layer");
+        }
+        EXPECT_LE(weights->parameter_count(), 0.3 * weights->dense_parameter_count()) << kind << " " << d << "D";
       }
-      EXPECT_LE(weights->parameter_count(), 0.3 * weights->dense_parameter_count()) << kind << " " << d << "D";
-    }
 }
 
 TEST(FactorizedWeights, RankFractionSetsTheParameterCount) {
@@ -181,6 +184,33 @@ TEST(FactorizedWeights, RankFractionSetsTheParameterCount) {
   EXPECT_EQ(TuckerSpectralWeights(o).ranks(), (std::vector<int64_t>{4, 8, 8, 6, 6}));
   o.ranks = {4, 8, 8, 6};
   EXPECT_THROW(TuckerSpectralWeights{o}, ff::InputError);
+}
+
+// Per-layer factorization: each layer its own Tucker tensor with the rank
+// fraction as budget, explicit ranks naming [in, out, modes...], and no
+// parameter shared between layers.
+TEST(FactorizedWeights, PerLayerWeightsAreIndependentAndWithinBudget) {
+  SpectralWeightsOptions o;
+  o.layers = 3;
+  o.in_channels = o.out_channels = 16;
+  o.mode_extent = mode_grid_extent({6, 6});
+  o.factorization = "tucker";
+  o.joint = false;
+  o.rank = 0.1;
+  auto weights = make_spectral_weights(o);
+  const double ratio = double(weights->parameter_count()) / weights->dense_parameter_count();
+  EXPECT_LE(ratio, 0.1);
+  EXPECT_GE(ratio, 0.05);
+  EXPECT_EQ(weights->named_parameters().size(), 3u * (1 + 5));  // a core and 5 factors per layer
+  weights->reconstruct(1).abs().sum().backward();
+  for (const auto& p : weights->named_parameters()) {
+    const bool layer1 = p.key().rfind("layer1.", 0) == 0;
+    EXPECT_EQ(p.value().grad().defined() && p.value().grad().abs().sum().item<double>() > 0, layer1) << p.key();
+  }
+  o.ranks = {8, 8, 6, 4};
+  EXPECT_EQ(make_spectral_weights(o)->parameter_count(), 3 * 2 * (8 * 8 * 6 * 4 + 1 + 2 * 16 * 8 + 12 * 6 + 6 * 4));
+  o.ranks = {1, 8, 8, 6, 4};  // the joint form: the per-layer tensor has no layer axis
+  EXPECT_THROW(make_spectral_weights(o), ff::InputError);
 }
 
 }  // namespace
