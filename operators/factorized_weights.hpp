@@ -6,10 +6,10 @@
 //
 // with complex core and factors, or (PerLayerSpectralWeights) the same
 // factorization of each layer's W_l on its own, as neuraloperator does by
-// default: layers then share no channel or mode subspace. `contract` applies a layer's W to the input
-// through the factors: the input channels are first projected onto the
-// in-rank (Tucker) or CP components, so the full [in, out, M] tensor is
-// never formed.
+// default: layers then share no channel or mode subspace. `contract` applies
+// a layer's W to the input through the factors: the input channels are first
+// projected onto the in-rank (Tucker) or CP components, so the full
+// [in, out, M] tensor is never formed.
 #pragma once
 
 #include "operators/spectral_weights.hpp"

@@ -40,15 +40,6 @@ Precision parse_precision(const std::string& name) {
   throw InputError("precision must be float32, bf16 or fp16, got '" + name + "'");
 }
 
-const char* precision_name(Precision precision) {
-  switch (precision) {
-    case Precision::float32: return "float32";
-    case Precision::bf16: return "bf16";
-    case Precision::fp16: return "fp16";
-  }
-  return "float32";
-}
-
 AutocastScope::AutocastScope(Precision precision, const torch::Device& device) {
   if (precision == Precision::float32) return;
   FF_REQUIRE(device.is_cpu() || device.is_cuda(), InputError, "mixed precision runs on cpu or cuda, not {}",
@@ -88,7 +79,6 @@ bool DynamicLossScaler::unscale_and_update(const std::vector<torch::Tensor>& par
   if (finite.defined() && !finite.item<bool>()) {
     scale_ /= 2;
     finite_steps_ = 0;
-    ++skipped_;
     return false;
   }
   if (++finite_steps_ == growth_interval_) {

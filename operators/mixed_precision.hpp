@@ -18,7 +18,6 @@ enum class Precision { float32, bf16, fp16 };
 
 // "float32", "bf16" or "fp16"; InputError otherwise.
 Precision parse_precision(const std::string& name);
-const char* precision_name(Precision precision);
 
 // Autocast on `device`'s type with the precision's 16-bit type while alive,
 // the previous state restored afterwards; float32 leaves autocast alone.
@@ -51,7 +50,6 @@ class DynamicLossScaler {
   bool unscale_and_update(const std::vector<torch::Tensor>& parameters);
 
   double value() const { return scale_; }
-  long skipped_steps() const { return skipped_; }
   // The scale and its growth counter travel with the checkpoint, so a resumed
   // run scales exactly as the uninterrupted one.
   void save(torch::serialize::OutputArchive& archive) const;
@@ -61,7 +59,6 @@ class DynamicLossScaler {
   double scale_;
   long growth_interval_;
   long finite_steps_ = 0;  // since the last change of the scale
-  long skipped_ = 0;
 };
 
 }  // namespace ff::operators
