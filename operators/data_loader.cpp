@@ -29,6 +29,11 @@ DataLoader::DataLoader(const DatasetReader& reader, DataLoaderOptions options)
   FF_REQUIRE(options_.subsample >= 1, InputError, "subsample must be >= 1, got {}", options_.subsample);
   split_ = reader.split(options_.split);
   FF_REQUIRE(!split_.empty(), InputError, "{}: split '{}' has no samples", file, options_.split);
+  const long size = static_cast<long>(split_.size()), end = options_.end > 0 ? options_.end : size;
+  FF_REQUIRE(0 <= options_.begin && options_.begin < end && end <= size, InputError,
+             "{}: samples [{}, {}) of split '{}' asked for, it has {}", file, options_.begin, end, options_.split,
+             size);
+  split_ = std::vector<long>(split_.begin() + options_.begin, split_.begin() + end);
 
   // Every field is [grid...] (one channel) or [channels, grid...] on one grid.
   const auto grid = reader.grid().shape;
@@ -89,20 +94,25 @@ torch::Tensor DataLoader::subsampled(const torch::Tensor& x) const {
   return y.contiguous();
 }
 
+long DataLoader::channels(const std::vector<std::string>& fields) const {
+  const auto points =
+      std::accumulate(file_grid_shape_.begin(), file_grid_shape_.end(), std::int64_t{1}, std::multiplies<>());
+  long total = 0;
+  for (const auto& field : fields)
+    total += static_cast<long>(static_cast<std::int64_t>(reader_.sample_size(field)) / points);
+  return total;
+}
+
 torch::Tensor DataLoader::stack(const std::vector<std::string>& fields, const std::vector<long>& samples) const {
   const auto count = static_cast<int64_t>(samples.size());
-  std::vector<torch::Tensor> channels;
+  std::vector<torch::Tensor> stacked;
   for (const auto& field : fields) {
     std::vector<double> values = reader_.read_indices(field, samples);
-    const auto per_sample = static_cast<int64_t>(reader_.sample_size(field));
-    const int64_t points =
-        std::accumulate(file_grid_shape_.begin(), file_grid_shape_.end(), int64_t{1}, std::multiplies<>());
-    const int64_t field_channels = per_sample / points;
-    std::vector<int64_t> shape{count, field_channels};
+    std::vector<int64_t> shape{count, channels({field})};
     shape.insert(shape.end(), file_grid_shape_.begin(), file_grid_shape_.end());
-    channels.push_back(subsampled(torch::from_blob(values.data(), shape, torch::kFloat64)).to(torch::kFloat32));
+    stacked.push_back(subsampled(torch::from_blob(values.data(), shape, torch::kFloat64)).to(torch::kFloat32));
   }
-  return torch::cat(channels, 1);
+  return torch::cat(stacked, 1);
 }
 
 std::pair<torch::Tensor, torch::Tensor> DataLoader::windows(const std::vector<long>& examples) const {

@@ -36,6 +36,9 @@ struct DataLoaderOptions {
   std::vector<std::string> inputs;   // fields stacked as input channels, e.g. {"inputs/a"}
   std::vector<std::string> targets;  // fields stacked as target channels, e.g. {"outputs/u"}
   std::string split = "train";       // train | test
+  // Positions [begin, end) of the split's samples (end 0: to the last), e.g.
+  // to hold the last training samples back for validation.
+  long begin = 0, end = 0;
   long batch_size = 20;
   bool shuffle = true;
   std::uint64_t seed = 0;
@@ -61,10 +64,15 @@ class DataLoader {
   const std::vector<long>& split() const { return split_; }
   // Spatial shape of the batches ([n_1, ..., n_d], after subsampling).
   const std::vector<std::int64_t>& grid_shape() const { return grid_shape_; }
+  // Channels of the batches' inputs and targets, known without reading any.
+  long input_channels() const { return options_.window > 0 ? options_.window : channels(options_.inputs); }
+  long target_channels() const { return options_.window > 0 ? 1 : channels(options_.targets); }
 
  private:
   // [samples, channels, grid...] as read -> every subsample-th grid point.
   torch::Tensor subsampled(const torch::Tensor& x) const;
+  // Channels of one field per sample ([grid] is one, [c, grid] is c), summed.
+  long channels(const std::vector<std::string>& fields) const;
   // Fields read for the listed samples, stacked along channels.
   torch::Tensor stack(const std::vector<std::string>& fields, const std::vector<long>& samples) const;
   void load_trajectories();

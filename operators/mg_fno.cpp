@@ -44,6 +44,11 @@ torch::Tensor MultiGridFnoImpl::split(const torch::Tensor& x) const {
   int64_t patch_count = 1;
   for (int a = 0; a < d; ++a) patch_count *= parts;
 
+  // Regions reaching past the edge read index n: the far side when periodic,
+  // else one slice of zeros appended to every axis.
+  std::vector<int64_t> zero_slice;
+  for (int a = 0; a < d; ++a) zero_slice.insert(zero_slice.end(), {0, 1});
+  const torch::Tensor source = options_.periodic ? x : torch::constant_pad_nd(x, zero_slice);
   std::vector<torch::Tensor> patches;
   for (int64_t index = 0; index < patch_count; ++index) {
     std::vector<int64_t> patch(d);  // row-major patch multi-index
@@ -52,13 +57,15 @@ torch::Tensor MultiGridFnoImpl::split(const torch::Tensor& x) const {
     std::vector<torch::Tensor> levels;
     for (int level = 0; level <= options_.levels; ++level) {
       const int64_t factor = int64_t{1} << level;
-      torch::Tensor region = x;
+      torch::Tensor region = source;
       for (int a = 0; a < d; ++a) {
         const int64_t n = spatial[a], p = n / parts, length = (p + 2 * q) * factor;
-        // The padded region centred on the patch, wrapped periodically.
+        // The padded region centred on the patch.
         const int64_t start = patch[a] * p - (length - p + 1) / 2;  // floor((p − length)/2)
-        const auto indices = torch::remainder(torch::arange(start, start + length, torch::kLong), n).to(x.device());
-        region = region.index_select(a + 2, indices);
+        auto indices = torch::arange(start, start + length, torch::kLong);
+        indices = options_.periodic ? torch::remainder(indices, n)
+                                    : torch::where((indices >= 0) & (indices < n), indices, torch::full_like(indices, n));
+        region = region.index_select(a + 2, indices.to(x.device()));
       }
       levels.push_back(average_pool(region, factor));
     }

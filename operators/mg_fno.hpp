@@ -2,7 +2,9 @@
 // al., 2023). The field is cut into 2^L patches per axis; every patch is
 // given, as extra channels, L coarser views of growing regions centred on it
 // (level ℓ covers 2^ℓ patch widths, average-pooled by 2^ℓ to the patch's
-// size), the coarsest covering the whole periodic domain. All patches go
+// size), the coarsest covering the whole domain: on a periodic domain the
+// views wrap around; otherwise (`periodic` false, e.g. Darcy) they see zeros
+// beyond the edge, as the FNO's own padding does. All patches go
 // through one shared network as a batch and are stitched back. With
 // `padding` q each patch and its context are extended by q (scaled) points
 // per side and the q overlap points are cropped from the output, which
@@ -17,6 +19,7 @@ struct MultiGridFnoOptions {
   FnoOptions network;  // in_channels: of the field; the network sees (levels + 1)× as many
   int levels = 1;      // L ≥ 1: 2^L patches per axis, L coarser context levels
   int padding = 0;     // overlap q in points per side
+  bool periodic = true;  // false: the context beyond the domain's edge is zero
 };
 
 class MultiGridFnoImpl : public torch::nn::Module {

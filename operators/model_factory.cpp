@@ -23,6 +23,7 @@ torch::nn::AnyModule make_model(const ModelSpec& spec) {
     mg.network = network;
     mg.levels = spec.levels;
     mg.padding = spec.overlap;
+    mg.periodic = spec.periodic_context;
     return torch::nn::AnyModule(MultiGridFno(mg));
   }
   throw InputError("model kind must be fno, tfno or mgtfno, got '" + spec.kind + "'");
@@ -70,10 +71,10 @@ std::string describe(const ModelSpec& spec) {
   const FnoOptions& n = spec.network;
   return fmt::format(
       "kind={}\nmodes={}\nin_channels={}\nout_channels={}\nwidth={}\nlayers={}\nprojection={}\ngrid={}\npadding={}\n"
-      "factorization={}\nrank={:.17g}\nranks={}\nreconstructed={}\njoint={}\nlevels={}\noverlap={}\n",
+      "factorization={}\nrank={:.17g}\nranks={}\nreconstructed={}\njoint={}\nlevels={}\noverlap={}\ncontext={}\n",
       spec.kind, join(n.modes), n.in_channels, n.out_channels, n.width, n.layers, n.projection,
       grid_channels_name(n.grid), n.padding, n.factorization, n.rank, join(n.ranks), n.reconstructed ? 1 : 0,
-      n.joint ? 1 : 0, spec.levels, spec.overlap);
+      n.joint ? 1 : 0, spec.levels, spec.overlap, spec.periodic_context ? "periodic" : "zero");
 }
 
 ModelSpec parse_model_spec(const std::string& text, const std::string& origin) {
@@ -109,6 +110,8 @@ ModelSpec parse_model_spec(const std::string& text, const std::string& origin) {
     n.joint = values.count("joint") == 0 || values.at("joint") == "1";
     spec.levels = std::stoi(take("levels"));
     spec.overlap = std::stoi(take("overlap"));
+    // MG-TFNO contexts wrapped around before `context` was recorded.
+    spec.periodic_context = values.count("context") == 0 || values.at("context") == "periodic";
   } catch (const std::logic_error& e) {  // std::stoi/stod on a damaged value
     throw InputError(fmt::format("{}: damaged model description: {}", origin, e.what()));
   }

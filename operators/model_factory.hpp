@@ -15,6 +15,7 @@ struct ModelSpec {
   FnoOptions network;        // for tfno/mgtfno its factorization is used (dense means tucker)
   int levels = 1;            // mgtfno
   int overlap = 0;           // mgtfno
+  bool periodic_context = true;  // mgtfno: coarse views wrap around (else zeros past the edge)
 };
 
 torch::nn::AnyModule make_model(const ModelSpec& spec);

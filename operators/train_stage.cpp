@@ -25,7 +25,7 @@ struct TrainOperatorStage::Settings {
   std::string input, target, device;
   ModelSpec model;
   TrainerOptions trainer;
-  long batch = 20, checkpoint_every = 0, window = 0, subsample = 1;
+  long batch = 20, checkpoint_every = 0, window = 0, subsample = 1, validation = 0, seed = 0;
 };
 
 Schema TrainOperatorStage::schema() {
@@ -59,6 +59,10 @@ Schema TrainOperatorStage::schema() {
       .def(true);
   model.key("levels", ValueKind::integer, "mgtfno: 2^levels patches per axis").def(1).at_least(1).at_most(6);
   model.key("overlap", ValueKind::integer, "mgtfno: overlap of the patches in points").def(0).at_least(0);
+  model.key("context", ValueKind::choice,
+            "mgtfno: what the coarse views see past the domain's edge: its far side (periodic) or zeros")
+      .def("periodic")
+      .choices({"periodic", "zero"});
 
   Schema optim;
   optim.key("optimizer", ValueKind::choice, "adam or adamw").def("adam").choices({"adam", "adamw"});
@@ -84,6 +88,14 @@ Schema TrainOperatorStage::schema() {
   s.key("subsample", ValueKind::integer, "train on every k-th grid point per axis (e.g. 421 -> 85 with 5)")
       .def(1)
       .at_least(1);
+  s.key("validation", ValueKind::integer,
+        "the last this many training samples are held out to validate each epoch and pick best.pt "
+        "(0: validate on the test split)")
+      .def(0)
+      .at_least(0);
+  s.key("seed", ValueKind::integer, "seed of the initial weights and the batch order (0: the case seed)")
+      .def(0)
+      .at_least(0);
   s.map("model", model, "the operator");
   s.map("optim", optim, "optimization");
   s.key("device", ValueKind::string, "cpu, cuda or cuda:N").def("cpu");
@@ -114,6 +126,8 @@ TrainOperatorStage::TrainOperatorStage(const StageConfig& config) : settings_(st
   s.subsample = config.get<long>("subsample");
   s.last = config.stage_dir() / "last.pt";
   s.checkpoint_every = config.get<long>("checkpoint_every");
+  s.validation = config.get<long>("validation");
+  s.seed = config.get<long>("seed");
 
   s.model.kind = config.get<std::string>("model.kind");
   s.model.network.modes.clear();
@@ -141,6 +155,7 @@ TrainOperatorStage::TrainOperatorStage(const StageConfig& config) : settings_(st
   s.model.network.reconstructed = config.get<bool>("model.reconstructed");
   s.model.levels = config.get<int>("model.levels");
   s.model.overlap = config.get<int>("model.overlap");
+  s.model.periodic_context = config.get<std::string>("model.context") == "periodic";
 
   auto& t = s.trainer;
   t.optimizer = config.get<std::string>("optim.optimizer");
@@ -170,28 +185,43 @@ void TrainOperatorStage::run(const RunContext& context) {
   require_device(s.device);
   keep_freed_memory_for_reuse();
   DatasetReader reader(s.data);
+  const std::uint64_t seed = s.seed > 0 ? static_cast<std::uint64_t>(s.seed) : context.seed;
+  const long train_samples = static_cast<long>(reader.split("train").size());
+  FF_REQUIRE(s.validation < train_samples, InputError,
+             "{}: validation: {} samples to hold out, but the train split of {} has only {}", context.stage_name,
+             s.validation, s.data.string(), train_samples);
+  if (s.validation > 0)
+    spdlog::info("{}: {} training samples, the last {} of them held out for validation", context.stage_name,
+                 train_samples, s.validation);
   DataLoaderOptions loader;
   loader.inputs = {s.input};
   loader.targets = {s.target};
   loader.batch_size = s.batch;
-  loader.seed = context.seed;
+  loader.seed = seed;
   loader.window = s.window;
   loader.subsample = s.subsample;
+  loader.end = train_samples - s.validation;
   if (s.window > 0) loader.inputs = {s.target};  // windows of the target trajectory
   DataLoader train(reader, loader);
-  loader.split = "test";
+  // Validation: the held-out end of train, else the test split if there is one.
   loader.shuffle = false;
-  const bool validate = !reader.split("test").empty();
-  std::unique_ptr<DataLoader> test = validate ? std::make_unique<DataLoader>(reader, loader) : nullptr;
+  if (s.validation > 0) {
+    loader.begin = loader.end;
+    loader.end = 0;
+  } else {
+    loader.split = "test";
+    loader.end = 0;
+  }
+  const bool validate = !reader.split(loader.split).empty();
+  std::unique_ptr<DataLoader> validation = validate ? std::make_unique<DataLoader>(reader, loader) : nullptr;
 
   ModelSpec spec = s.model;
   FF_REQUIRE(spec.network.modes.size() == train.grid_shape().size(), InputError,
              "{}: model.modes has {} entries but the data is {}D", context.stage_name, spec.network.modes.size(),
              train.grid_shape().size());
-  const Batch probe = train.batch(0, 0);
-  spec.network.in_channels = static_cast<int>(probe.input.size(1));
-  spec.network.out_channels = static_cast<int>(probe.target.size(1));
-  torch::manual_seed(context.seed);
+  spec.network.in_channels = static_cast<int>(train.input_channels());
+  spec.network.out_channels = static_cast<int>(train.target_channels());
+  torch::manual_seed(seed);
   torch::nn::AnyModule model = make_model(spec);
   const ParameterCounts counts = count_parameters(model);
   const std::string saving =
@@ -201,7 +231,7 @@ void TrainOperatorStage::run(const RunContext& context) {
                         static_cast<double>(counts.dense_spectral) / counts.spectral, counts.dense_spectral);
   spdlog::info("{}: {} with {} parameters, {} of them spectral{}", context.stage_name, spec.kind, counts.total,
                counts.spectral, saving);
-  Trainer trainer(model, train, test.get(), s.trainer);
+  Trainer trainer(model, train, validation.get(), s.trainer);
   trainer.set_metadata(CheckpointMetadata{spec, loader.inputs.front(), s.target, s.window}.entries());
   if (context.resume && std::filesystem::exists(s.last)) {
     trainer.load_checkpoint(s.last);
@@ -220,8 +250,8 @@ void TrainOperatorStage::run(const RunContext& context) {
       const auto fields = line.find(',');
       if (fields == std::string::npos || std::stol(line.substr(0, fields)) >= trainer.epoch()) continue;
       rows.push_back(line);
-      const double validation = std::stod(line.substr(line.rfind(',') + 1));
-      if (validation < best) best = validation;
+      const double error = std::stod(line.substr(line.rfind(',') + 1));
+      if (error < best) best = error;
     }
   }
   std::ofstream history(s.history, std::ios::trunc);
@@ -229,11 +259,12 @@ void TrainOperatorStage::run(const RunContext& context) {
   for (const auto& row : rows) history << row << '\n';
   Progress progress(context.stage_name + " epochs", s.trainer.epochs - trainer.epoch());
   trainer.train(s.trainer.epochs, [&](const EpochRecord& r) {
-    history << r.epoch << ',' << r.learning_rate << ',' << r.train_loss << ',' << r.validation_error << '\n' << std::flush;
-    spdlog::info("{}: epoch {} lr {:.3g} loss {:.4g} validation {:.4g}{}", context.stage_name, r.epoch, r.learning_rate,
-                 r.train_loss, r.validation_error,
-                 r.skipped_steps > 0 ? fmt::format(", {} fp16 steps skipped (gradients overflowed)", r.skipped_steps)
-                                     : "");
+    history << r.epoch << ',' << r.learning_rate << ',' << r.train_loss << ',' << r.validation_error << '\n'
+            << std::flush;
+    spdlog::info(
+        "{}: epoch {} lr {:.3g} loss {:.4g} validation {:.4g}{}", context.stage_name, r.epoch, r.learning_rate,
+        r.train_loss, r.validation_error,
+        r.skipped_steps > 0 ? fmt::format(", {} fp16 steps skipped (gradients overflowed)", r.skipped_steps) : "");
     if (s.checkpoint_every > 0 && trainer.epoch() % s.checkpoint_every == 0) trainer.save_checkpoint(s.last);
     if (validate && r.validation_error < best) {
       best = r.validation_error;
@@ -245,7 +276,8 @@ void TrainOperatorStage::run(const RunContext& context) {
   trainer.save_checkpoint(s.last);
   export_weights(s.out, s.weights, context.provenance());
   if (validate)
-    spdlog::info("{}: test relative L2 {:.4g} (best {:.4g})", context.stage_name, trainer.evaluate(*test), best);
+    spdlog::info("{}: {} relative L2 {:.4g} (best {:.4g})", context.stage_name,
+                 s.validation > 0 ? "validation" : "test", trainer.evaluate(*validation), best);
 }
 
 }  // namespace ff::operators

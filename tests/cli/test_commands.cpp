@@ -13,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 namespace {
@@ -218,6 +219,37 @@ TEST(Cli, PerLayerTfnoFactorizesEachLayerApart) {
   EXPECT_NE(joint_ranks.output.find("model.ranks: 4 given, tucker takes 3 (one per axis of a layer's"),
             std::string::npos)
       << joint_ranks.output;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// `seed` changes the initial weights and batch order, not the data;
+// `validation` holds the end of the train split back for the per-epoch
+// validation.
+TEST(Cli, TrainingTakesItsOwnSeedAndHoldsOutValidationSamples) {
+  TempDir dir;
+  const std::string base = tiny_burgers_fno(dir / "t") + " stages.model.optim.epochs=2";
+  const auto case_seed = fieldforge(base);
+  ASSERT_EQ(case_seed.exit_code, 0) << case_seed.output;
+  const std::string case_seed_history = read_file(dir / "t/model/history.csv");
+  const auto own_seed = fieldforge(base + " stages.model.seed=5");
+  ASSERT_EQ(own_seed.exit_code, 0) << own_seed.output;
+  EXPECT_NE(own_seed.output.find("data (generate.burgers): up to date"), std::string::npos) << own_seed.output;
+  EXPECT_NE(read_file(dir / "t/model/history.csv"), case_seed_history);
+
+  const auto held_out = fieldforge(base + " stages.model.validation=3");
+  ASSERT_EQ(held_out.exit_code, 0) << held_out.output;
+  EXPECT_NE(held_out.output.find("model: 8 training samples, the last 3 of them held out for validation"),
+            std::string::npos)
+      << held_out.output;
+  EXPECT_NE(held_out.output.find("model: validation relative L2"), std::string::npos) << held_out.output;
+  const auto all = fieldforge(base + " stages.model.validation=8");
+  EXPECT_EQ(all.exit_code, 2) << all.output;
+  EXPECT_NE(all.output.find("validation: 8 samples to hold out, but the train split of"), std::string::npos)
+      << all.output;
 }
 #endif
 

@@ -53,6 +53,8 @@ TEST(DataLoader, SeededEpochsVisitEverySampleOnceWithMatchingTargets) {
   o.seed = 3;
   DataLoader loader(reader, o);
   EXPECT_EQ(loader.batches_per_epoch(), 4);  // 19 = 5 + 5 + 5 + 4
+  EXPECT_EQ(loader.input_channels(), 1);
+  EXPECT_EQ(loader.target_channels(), 2);
 
   std::multiset<long> seen;
   for (long b = 0; b < loader.batches_per_epoch(); ++b) {
@@ -79,6 +81,33 @@ TEST(DataLoader, SeededEpochsVisitEverySampleOnceWithMatchingTargets) {
   const DataLoader test(reader, o);
   EXPECT_EQ(test.order(0), (std::vector<long>{0, 1, 2, 3}));
   EXPECT_EQ(test.batch(0, 0).samples, (std::vector<long>{19, 20, 21, 22}));
+}
+
+TEST(DataLoader, SampleRangesSplitTrainIntoFittingAndHeldOutParts) {
+  TempDir dir;
+  ff::DatasetReader reader(write_dataset(dir.path()));
+  DataLoaderOptions o = a_to_u(4);
+  o.end = 15;  // train samples 0..14 fit, 15..18 are held out
+  const DataLoader fitting(reader, o);
+  EXPECT_EQ(fitting.examples(), 15);
+  std::set<long> seen;
+  for (long b = 0; b < fitting.batches_per_epoch(); ++b)
+    for (long s : fitting.batch(1, b).samples) seen.insert(s);
+  EXPECT_EQ(seen.size(), 15u);
+  EXPECT_EQ(*seen.rbegin(), 14);
+
+  o.begin = 15;
+  o.end = 0;
+  o.shuffle = false;
+  const DataLoader held_out(reader, o);
+  EXPECT_EQ(held_out.split(), (std::vector<long>{15, 16, 17, 18}));
+  EXPECT_TRUE(torch::all(held_out.batch(0, 0).input[3] == 18.0).item<bool>());
+
+  o.begin = 19;  // past the 19 train samples
+  EXPECT_THROW(DataLoader(reader, o), ff::InputError);
+  o.begin = 0;
+  o.end = 20;
+  EXPECT_THROW(DataLoader(reader, o), ff::InputError);
 }
 
 TEST(GaussianNormalizer, TrainingDataBecomesStandardPerPoint) {
@@ -134,6 +163,8 @@ TEST(DataLoader, WindowsCutTrajectoriesIntoConsecutiveStepsAndTheNextOne) {
   DataLoader loader(reader, o);
   EXPECT_EQ(loader.windows_per_sample(), 4);  // starts 0..3 of 7 steps
   EXPECT_EQ(loader.examples(), 12);
+  EXPECT_EQ(loader.input_channels(), 3);
+  EXPECT_EQ(loader.target_channels(), 1);
   std::set<double> starts_seen;
   for (long b = 0; b < loader.batches_per_epoch(); ++b) {
     const Batch batch = loader.batch(1, b);
@@ -172,7 +203,7 @@ TEST(GaussianNormalizer, ResamplingInterpolatesOntoPeriodicAndClosedGrids) {
   const GaussianNormalizer coarse(mean, torch::ones_like(mean));
   const auto fine = coarse.resampled({8, 8}, /*periodic=*/true);
   ASSERT_EQ(fine.mean().sizes(), (std::vector<int64_t>{1, 8, 8}));
-  EXPECT_NEAR(fine.mean()[0][2][4].item<double>(), 0.25 + 1.0, 1e-6);  // a coarse node
+  EXPECT_NEAR(fine.mean()[0][2][4].item<double>(), 0.25 + 1.0, 1e-6);    // a coarse node
   EXPECT_NEAR(fine.mean()[0][3][1].item<double>(), 0.375 + 0.25, 1e-6);  // interior: exact for a linear field
   // x = 7/8 lies between the last node 3/4 and the wrapped first node 0.
   EXPECT_NEAR(fine.mean()[0][7][0].item<double>(), 0.5 * (0.75 + 0.0), 1e-6);

@@ -97,6 +97,28 @@ TEST(MultiGridFno, CoarsestLevelSeesTheWholeDomain) {
   EXPECT_EQ(mg(torch::randn({1, 1, 18, 16})).sizes(), (std::vector<int64_t>{1, 1, 18, 16}));
 }
 
+// Patch (0, 0) of an 8 x 8 field of ones at one level: its context covers
+// points -2..5 per axis, pooled by 2, so the first pooled row and column lie
+// past the edge: ones when the domain wraps around, zeros when it does not.
+TEST(MultiGridFno, ContextPastTheEdgeWrapsOrIsZero) {
+  MultiGridFnoOptions o;
+  o.network.modes = {2, 2};
+  o.levels = 1;
+  const auto x = torch::ones({1, 1, 8, 8}, torch::kFloat64);
+  const auto wrapped = MultiGridFno(o)->split(x);
+  EXPECT_TRUE(torch::equal(wrapped[0][1], torch::ones({4, 4}, torch::kFloat64)));
+  o.periodic = false;
+  const auto open = MultiGridFno(o)->split(x);
+  EXPECT_TRUE(torch::equal(open.select(1, 0), wrapped.select(1, 0))) << "the patches themselves are the same";
+  const auto corner = open[0][1];
+  EXPECT_EQ(corner.sum().item<double>(), 9.0);
+  EXPECT_EQ(corner[0].sum().item<double>(), 0.0);
+  EXPECT_EQ(corner.select(1, 0).sum().item<double>(), 0.0);
+  const auto far_corner = open[3][1];  // patch (1, 1) reaches past the other edges
+  EXPECT_EQ(far_corner.sum().item<double>(), 9.0);
+  EXPECT_EQ(far_corner[3].sum().item<double>(), 0.0);
+}
+
 TEST(Fno, WrongInputShapeIsAnInputError) {
   FnoOptions o;
   o.modes = {4, 4};

@@ -193,6 +193,11 @@ TEST(ModelSpec, DescriptionRoundTripsAndDamageIsAnInputError) {
   std::string legacy = describe(spec);
   legacy.erase(legacy.find("joint=0\n"), 8);
   EXPECT_TRUE(parse_model_spec(legacy, "test").network.joint);
+  spec.periodic_context = false;
+  EXPECT_FALSE(parse_model_spec(describe(spec), "test").periodic_context);
+  legacy = describe(spec);  // and from before MG-TFNO contexts could be zero, no context line
+  legacy.erase(legacy.find("context=zero\n"), 13);
+  EXPECT_TRUE(parse_model_spec(legacy, "test").periodic_context);
   EXPECT_THROW(parse_model_spec("kind=fno\n", "test"), ff::InputError);  // keys missing
   std::string damaged = describe(spec);
   damaged.replace(damaged.find("width=8"), 7, "width=x");
