@@ -56,7 +56,8 @@ torch::Tensor MultiGridFnoImpl::split(const torch::Tensor& x) const {
       patch[a] = rest % parts;
     std::vector<torch::Tensor> levels;
     for (int level = 0; level <= options_.levels; ++level) {
-      const int64_t factor = int64_t{1} << level;
+      const bool widened = !options_.periodic && level == options_.levels;
+      const int64_t factor = int64_t{1} << (widened ? level + 1 : level);
       torch::Tensor region = source;
       for (int a = 0; a < d; ++a) {
         const int64_t n = spatial[a], p = n / parts, length = (p + 2 * q) * factor;

@@ -2,9 +2,10 @@
 // al., 2023). The field is cut into 2^L patches per axis; every patch is
 // given, as extra channels, L coarser views of growing regions centred on it
 // (level ℓ covers 2^ℓ patch widths, average-pooled by 2^ℓ to the patch's
-// size), the coarsest covering the whole domain: on a periodic domain the
+// size), the coarsest covering the whole domain. On a periodic domain the
 // views wrap around; otherwise (`periodic` false, e.g. Darcy) they see zeros
-// beyond the edge, as the FNO's own padding does. All patches go
+// past the edge, and the coarsest view is twice as wide (pooled by 2^(L+1))
+// so that it still covers the whole domain from a patch at the edge. All patches go
 // through one shared network as a batch and are stitched back. With
 // `padding` q each patch and its context are extended by q (scaled) points
 // per side and the q overlap points are cropped from the output, which

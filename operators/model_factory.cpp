@@ -111,7 +111,10 @@ ModelSpec parse_model_spec(const std::string& text, const std::string& origin) {
     spec.levels = std::stoi(take("levels"));
     spec.overlap = std::stoi(take("overlap"));
     // MG-TFNO contexts wrapped around before `context` was recorded.
-    spec.periodic_context = values.count("context") == 0 || values.at("context") == "periodic";
+    const std::string context = values.count("context") ? values.at("context") : "periodic";
+    FF_REQUIRE(context == "periodic" || context == "zero", InputError,
+               "{}: damaged model description: context '{}' is neither periodic nor zero", origin, context);
+    spec.periodic_context = context == "periodic";
   } catch (const std::logic_error& e) {  // std::stoi/stod on a damaged value
     throw InputError(fmt::format("{}: damaged model description: {}", origin, e.what()));
   }

@@ -187,12 +187,10 @@ void TrainOperatorStage::run(const RunContext& context) {
   DatasetReader reader(s.data);
   const std::uint64_t seed = s.seed > 0 ? static_cast<std::uint64_t>(s.seed) : context.seed;
   const long train_samples = static_cast<long>(reader.split("train").size());
+  FF_REQUIRE(train_samples > 0, InputError, "{}: {} has no training samples", context.stage_name, s.data.string());
   FF_REQUIRE(s.validation < train_samples, InputError,
              "{}: validation: {} samples to hold out, but the train split of {} has only {}", context.stage_name,
              s.validation, s.data.string(), train_samples);
-  if (s.validation > 0)
-    spdlog::info("{}: {} training samples, the last {} of them held out for validation", context.stage_name,
-                 train_samples, s.validation);
   DataLoaderOptions loader;
   loader.inputs = {s.input};
   loader.targets = {s.target};
@@ -214,6 +212,9 @@ void TrainOperatorStage::run(const RunContext& context) {
   }
   const bool validate = !reader.split(loader.split).empty();
   std::unique_ptr<DataLoader> validation = validate ? std::make_unique<DataLoader>(reader, loader) : nullptr;
+  if (s.validation > 0)
+    spdlog::info("{}: training on {} samples, validating on the {} held out after them", context.stage_name,
+                 train.split().size(), validation->split().size());
 
   ModelSpec spec = s.model;
   FF_REQUIRE(spec.network.modes.size() == train.grid_shape().size(), InputError,
@@ -232,7 +233,11 @@ void TrainOperatorStage::run(const RunContext& context) {
   spdlog::info("{}: {} with {} parameters, {} of them spectral{}", context.stage_name, spec.kind, counts.total,
                counts.spectral, saving);
   Trainer trainer(model, train, validation.get(), s.trainer);
-  trainer.set_metadata(CheckpointMetadata{spec, loader.inputs.front(), s.target, s.window}.entries());
+  // A resumed run must also draw the same batches and hold out the same samples.
+  auto metadata = CheckpointMetadata{spec, loader.inputs.front(), s.target, s.window}.entries();
+  metadata["seed"] = std::to_string(seed);
+  metadata["validation"] = std::to_string(s.validation);
+  trainer.set_metadata(std::move(metadata));
   if (context.resume && std::filesystem::exists(s.last)) {
     trainer.load_checkpoint(s.last);
     spdlog::info("{}: resuming at epoch {} from {}", context.stage_name, trainer.epoch(), s.last.string());

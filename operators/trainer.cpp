@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <limits>
+#include <sstream>
 #include <tuple>
 
 namespace ff::operators {
@@ -33,6 +34,20 @@ torch::Tensor stored_parameter(torch::serialize::InputArchive& archive, const st
   torch::serialize::InputArchive child;
   archive.read(dotted.substr(0, dot), child);
   return stored_parameter(child, dotted.substr(dot + 1));
+}
+
+// The first line where two (multi-line) entries differ, e.g. "context=zero".
+std::pair<std::string, std::string> first_difference(const std::string& a, const std::string& b) {
+  std::istringstream in_a(a), in_b(b);
+  std::string line_a, line_b;
+  while (in_a || in_b) {
+    line_a.clear();
+    line_b.clear();
+    std::getline(in_a, line_a);
+    std::getline(in_b, line_b);
+    if (line_a != line_b) return {line_a, line_b};
+  }
+  return {a, b};
 }
 
 }  // namespace
@@ -180,6 +195,15 @@ void Trainer::load_checkpoint(const std::filesystem::path& path) {
       FF_REQUIRE(stored.sizes() == parameter.value().sizes(), InputError,
                  "{}: parameter '{}' has shape {} in the checkpoint but {} in this model", path.string(),
                  parameter.key(), shape_of(stored), shape_of(parameter.value()));
+    }
+    // Entries the checkpoint lacks (older files) are not compared.
+    torch::serialize::InputArchive metadata;
+    archive.read("metadata", metadata);
+    for (const auto& [key, expected] : metadata_) {
+      c10::IValue stored;
+      if (!metadata.try_read(key, stored) || !stored.isString() || stored.toStringRef() == expected) continue;
+      const auto [then, now] = first_difference(stored.toStringRef(), expected);
+      throw InputError(fmt::format("{}: written with {} '{}', but this run has '{}'", path.string(), key, then, now));
     }
     model_.ptr()->load(model);
     archive.read("optimizer", optimizer);

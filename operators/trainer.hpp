@@ -65,11 +65,13 @@ class Trainer {
 
   long epoch() const { return epoch_; }
   // Text entries every checkpoint carries besides the state: what the
-  // evaluation needs to rebuild and apply the model (see trained_model.hpp).
+  // evaluation needs to rebuild and apply the model (see trained_model.hpp)
+  // and what else a resumed run must share with the one it continues.
   void set_metadata(std::map<std::string, std::string> metadata) { metadata_ = std::move(metadata); }
   // Atomic: written to `path.partial`, then renamed.
   void save_checkpoint(const std::filesystem::path& path) const;
-  // InputError when the file is not a checkpoint of a model of this shape.
+  // InputError when the file is not a checkpoint of a model of this shape
+  // or has a metadata entry that differs from this trainer's.
   void load_checkpoint(const std::filesystem::path& path);
 
   const GaussianNormalizer& input_normalizer() const { return input_normalizer_; }

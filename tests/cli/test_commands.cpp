@@ -23,6 +23,11 @@ using namespace ff::test;
 
 const std::string kQuickstart = "configs/grf_spectrum.yaml";  // a fast two-stage case
 
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 CommandResult fieldforge(const std::string& args) { return run_command(fieldforge_binary() + " " + args, source_dir()); }
 
 TEST(Cli, VersionNamesGitShaAndLibraries) {
@@ -221,11 +226,6 @@ TEST(Cli, PerLayerTfnoFactorizesEachLayerApart) {
       << joint_ranks.output;
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // `seed` changes the initial weights and batch order, not the data;
 // `validation` holds the end of the train split back for the per-epoch
 // validation.
@@ -242,10 +242,15 @@ TEST(Cli, TrainingTakesItsOwnSeedAndHoldsOutValidationSamples) {
 
   const auto held_out = fieldforge(base + " stages.model.validation=3");
   ASSERT_EQ(held_out.exit_code, 0) << held_out.output;
-  EXPECT_NE(held_out.output.find("model: 8 training samples, the last 3 of them held out for validation"),
+  EXPECT_NE(held_out.output.find("model: training on 5 samples, validating on the 3 held out after them"),
             std::string::npos)
       << held_out.output;
   EXPECT_NE(held_out.output.find("model: validation relative L2"), std::string::npos) << held_out.output;
+  // Resuming that training without the held-out samples would fit on others.
+  const auto resumed = fieldforge(base + " --resume");
+  EXPECT_EQ(resumed.exit_code, 2) << resumed.output;
+  EXPECT_NE(resumed.output.find("last.pt: written with validation '3', but this run has '0'"), std::string::npos)
+      << resumed.output;
   const auto all = fieldforge(base + " stages.model.validation=8");
   EXPECT_EQ(all.exit_code, 2) << all.output;
   EXPECT_NE(all.output.find("validation: 8 samples to hold out, but the train split of"), std::string::npos)

@@ -103,6 +103,10 @@ TEST(DataLoader, SampleRangesSplitTrainIntoFittingAndHeldOutParts) {
   EXPECT_EQ(held_out.split(), (std::vector<long>{15, 16, 17, 18}));
   EXPECT_TRUE(torch::all(held_out.batch(0, 0).input[3] == 18.0).item<bool>());
 
+  o.split = "test";  // positions within the split, not dataset indices
+  o.begin = 1;
+  EXPECT_EQ(DataLoader(reader, o).split(), (std::vector<long>{20, 21, 22}));
+  o.split = "train";
   o.begin = 19;  // past the 19 train samples
   EXPECT_THROW(DataLoader(reader, o), ff::InputError);
   o.begin = 0;
@@ -179,6 +183,14 @@ TEST(DataLoader, WindowsCutTrajectoriesIntoConsecutiveStepsAndTheNextOne) {
     }
   }
   EXPECT_EQ(starts_seen.size(), 12u) << "every window of the train split once per epoch";
+
+  o.begin = 2;  // the last train trajectory alone: all its windows, none of another's
+  DataLoader last(reader, o);
+  EXPECT_EQ(last.examples(), 4);
+  for (long b = 0; b < last.batches_per_epoch(); ++b)
+    for (long s : last.batch(0, b).samples) EXPECT_EQ(s, 2);
+  EXPECT_NEAR(last.batch(0, 0).input.min().item<double>(), 200.0, 1e-4);
+  o.begin = 0;
 
   o.subsample = 2;  // rows 0, 2 and columns 0, 2
   const Batch coarse = DataLoader(reader, o).batch(0, 0);

@@ -62,6 +62,7 @@ TEST(MultiGridFno, SplitAndStitchInvertEachOther) {
     o.network.width = 4;
     o.levels = 2;
     o.padding = 2;
+    o.periodic = d != 2;  // the context does not change the patches
     MultiGridFno mg(o);
     std::vector<int64_t> shape{2, 3};
     shape.insert(shape.end(), d, 16);
@@ -87,19 +88,26 @@ TEST(MultiGridFno, CoarsestLevelSeesTheWholeDomain) {
   MultiGridFnoOptions o;
   o.network.modes = {2, 2};
   o.levels = 2;
-  MultiGridFno mg(o);
   const auto x = torch::randn({1, 1, 16, 16}, torch::kFloat64);
-  const auto coarsest = mg->split(x).narrow(1, 2, 1);  // 16 patches, each the pooled (rolled) field
-  const auto means = coarsest.mean({1, 2, 3});
-  EXPECT_LT((means - x.mean()).abs().max().item<double>(), 1e-14);
+  // 16 patches, each with the whole field pooled by 4 (rolled) or, without
+  // wrap-around, by 8 (with zeros around it): every point counted once.
+  for (const bool periodic : {true, false}) {
+    o.periodic = periodic;
+    const auto coarsest = MultiGridFno(o)->split(x).narrow(1, 2, 1);
+    const double pooled_area = periodic ? 16.0 : 64.0;
+    const auto totals = coarsest.sum({1, 2, 3}) * pooled_area;
+    EXPECT_LT((totals - x.sum()).abs().max().item<double>(), 1e-12) << (periodic ? "periodic" : "zero");
+  }
+  MultiGridFno mg(o);
   EXPECT_THROW(mg->split(torch::randn({1, 1, 18, 16})), ff::InputError);  // 18 is not a multiple of 4
   // The forward pass pads 18 to 20 and crops the output back.
   EXPECT_EQ(mg(torch::randn({1, 1, 18, 16})).sizes(), (std::vector<int64_t>{1, 1, 18, 16}));
 }
 
-// Patch (0, 0) of an 8 x 8 field of ones at one level: its context covers
-// points -2..5 per axis, pooled by 2, so the first pooled row and column lie
-// past the edge: ones when the domain wraps around, zeros when it does not.
+// An 8 x 8 field of ones, 2 x 2 patches, one level. Wrapping around, the
+// context of patch (0, 0) covers points -2..5 per axis pooled by 2: all
+// ones. Without, it is twice as wide, -6..9 pooled by 4: per axis
+// [0, 1/2, 1, 1/2], the whole domain once, and zero past the edge.
 TEST(MultiGridFno, ContextPastTheEdgeWrapsOrIsZero) {
   MultiGridFnoOptions o;
   o.network.modes = {2, 2};
@@ -109,14 +117,11 @@ TEST(MultiGridFno, ContextPastTheEdgeWrapsOrIsZero) {
   EXPECT_TRUE(torch::equal(wrapped[0][1], torch::ones({4, 4}, torch::kFloat64)));
   o.periodic = false;
   const auto open = MultiGridFno(o)->split(x);
-  EXPECT_TRUE(torch::equal(open.select(1, 0), wrapped.select(1, 0))) << "the patches themselves are the same";
-  const auto corner = open[0][1];
-  EXPECT_EQ(corner.sum().item<double>(), 9.0);
-  EXPECT_EQ(corner[0].sum().item<double>(), 0.0);
-  EXPECT_EQ(corner.select(1, 0).sum().item<double>(), 0.0);
-  const auto far_corner = open[3][1];  // patch (1, 1) reaches past the other edges
-  EXPECT_EQ(far_corner.sum().item<double>(), 9.0);
-  EXPECT_EQ(far_corner[3].sum().item<double>(), 0.0);
+  EXPECT_TRUE(torch::equal(open.select(1, 0), wrapped.select(1, 0))) << "no overlap: the patches are the same";
+  const auto profile = torch::tensor({0.0, 0.5, 1.0, 0.5}, torch::kFloat64);
+  EXPECT_TRUE(torch::equal(open[0][1], torch::outer(profile, profile)));
+  const auto far = profile.flip(0);  // patch (1, 1) reaches past the other edges
+  EXPECT_TRUE(torch::equal(open[3][1], torch::outer(far, far)));
 }
 
 TEST(Fno, WrongInputShapeIsAnInputError) {

@@ -198,6 +198,9 @@ TEST(ModelSpec, DescriptionRoundTripsAndDamageIsAnInputError) {
   legacy = describe(spec);  // and from before MG-TFNO contexts could be zero, no context line
   legacy.erase(legacy.find("context=zero\n"), 13);
   EXPECT_TRUE(parse_model_spec(legacy, "test").periodic_context);
+  std::string garbled = describe(spec);
+  garbled.replace(garbled.find("context=zero"), 12, "context=zeros");
+  EXPECT_THROW(parse_model_spec(garbled, "test"), ff::InputError);
   EXPECT_THROW(parse_model_spec("kind=fno\n", "test"), ff::InputError);  // keys missing
   std::string damaged = describe(spec);
   damaged.replace(damaged.find("width=8"), 7, "width=x");
