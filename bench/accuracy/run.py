@@ -28,7 +28,9 @@ CASES = {
     "darcy_fno.yaml": ("darcy_fno", [("report_85", "model", "fno s=85", 0.02),
                                      ("report_141", "model", "fno s=141 (zero-shot)", None),
                                      ("report_211", "model", "fno s=211 (zero-shot)", None)]),
-    "darcy_tfno.yaml": ("darcy_fno", [("report_tfno_85", "model_tfno", "tfno s=85", None)]),
+    "darcy_tfno.yaml": ("darcy_fno", [("report_tfno_85", "model_tfno", "tfno s=85", None),
+                                      ("report_tfno_141", "model_tfno", "tfno s=141 (zero-shot)", None),
+                                      ("report_tfno_211", "model_tfno", "tfno s=211 (zero-shot)", None)]),
     "burgers_fno.yaml": ("burgers_data", [("fno_report", "fno", "fno", 0.016),
                                           ("tfno_report", "tfno", "tfno", None)]),
 }
