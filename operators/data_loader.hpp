@@ -1,8 +1,9 @@
 // Training batches from a fieldforge dataset file as LibTorch tensors.
-// Each epoch visits the samples of one split (or of a range of it) once, in an order shuffled from
-// (seed, epoch) alone, so a resumed run sees exactly the batches it would
-// have seen, and every batch is read from disk when it is asked for (the
-// file is chunked per sample), so datasets larger than memory train.
+// Each epoch visits the samples of one split (or of a range of it) once, in
+// an order shuffled from (seed, epoch) alone, so a resumed run sees exactly
+// the batches it would have seen, and every batch is read from disk when it
+// is asked for (the file is chunked per sample), so datasets larger than
+// memory train.
 //
 // For autoregressive models the loader cuts trajectories into windows: with
 // `window` = w, a field of samples [T, grid...] gives T − w examples per

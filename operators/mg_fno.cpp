@@ -64,8 +64,8 @@ torch::Tensor MultiGridFnoImpl::split(const torch::Tensor& x) const {
         // The padded region centred on the patch.
         const int64_t start = patch[a] * p - (length - p + 1) / 2;  // floor((p − length)/2)
         auto indices = torch::arange(start, start + length, torch::kLong);
-        indices = options_.periodic ? torch::remainder(indices, n)
-                                    : torch::where((indices >= 0) & (indices < n), indices, torch::full_like(indices, n));
+        const auto outside = (indices < 0) | (indices >= n);
+        indices = options_.periodic ? torch::remainder(indices, n) : indices.masked_fill(outside, n);
         region = region.index_select(a + 2, indices.to(x.device()));
       }
       levels.push_back(average_pool(region, factor));

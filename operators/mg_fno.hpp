@@ -5,9 +5,9 @@
 // size), the coarsest covering the whole domain. On a periodic domain the
 // views wrap around; otherwise (`periodic` false, e.g. Darcy) they see zeros
 // past the edge, and the coarsest view is twice as wide (pooled by 2^(L+1))
-// so that it still covers the whole domain from a patch at the edge. All patches go
-// through one shared network as a batch and are stitched back. With
-// `padding` q each patch and its context are extended by q (scaled) points
+// so that it still covers the whole domain from a patch at the edge. All
+// patches go through one shared network as a batch and are stitched back.
+// With `padding` q each patch and its context are extended by q (scaled) points
 // per side and the q overlap points are cropped from the output, which
 // reduces seams between patches.
 #pragma once

@@ -203,13 +203,11 @@ void TrainOperatorStage::run(const RunContext& context) {
   DataLoader train(reader, loader);
   // Validation: the held-out end of train, else the test split if there is one.
   loader.shuffle = false;
-  if (s.validation > 0) {
-    loader.begin = loader.end;
-    loader.end = 0;
-  } else {
+  loader.end = 0;
+  if (s.validation > 0)
+    loader.begin = train_samples - s.validation;
+  else
     loader.split = "test";
-    loader.end = 0;
-  }
   const bool validate = !reader.split(loader.split).empty();
   std::unique_ptr<DataLoader> validation = validate ? std::make_unique<DataLoader>(reader, loader) : nullptr;
   if (s.validation > 0)
