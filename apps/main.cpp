@@ -31,10 +31,22 @@ std::string version_text() {
   return fmt::format("fieldforge {} (git {})\n{}", FIELDFORGE_VERSION, FIELDFORGE_GIT_SHA, ff::library_versions());
 }
 
-std::string stages_manual() {
+std::string stage_manual(const ff::StageInfo& stage) {
+  return fmt::format("{}  (version {})\n  {}\n\n{}\n", stage.type, stage.version, stage.summary, stage.schema.describe(4));
+}
+
+// `fieldforge stages`: every stage's manual, one stage's, or a JSON Schema of
+// a whole case file (each stage item selected by its `type`) for editors.
+std::string stages_command(const std::string& describe, bool json) {
+  const ff::StageRegistry& registry = ff::stage_registry();
+  if (json) return ff::case_json_schema(registry) + "\n";
+  if (!describe.empty()) {
+    const ff::StageInfo* stage = registry.find(describe);
+    FF_REQUIRE(stage, ff::InputError, "unknown stage type '{}'; `fieldforge stages` lists them", describe);
+    return stage_manual(*stage);
+  }
   std::string out;
-  for (const auto& stage : ff::stage_registry().all())
-    out += fmt::format("{}  (version {})\n  {}\n\n{}\n", stage.type, stage.version, stage.summary, stage.schema.describe(4));
+  for (const auto& stage : registry.all()) out += stage_manual(stage);
   return out;
 }
 
@@ -74,7 +86,11 @@ int main(int argc, char** argv) {
   validate->add_option("overrides", overrides, "key.path=value overrides");
   validate->add_flag("--smoke", smoke, "validate the --smoke form");
 
-  app.add_subcommand("stages", "list every stage type with its keys, types, defaults and descriptions");
+  std::string describe_type;
+  bool json_schema = false;
+  auto* stages = app.add_subcommand("stages", "list every stage type with its keys, types, defaults and descriptions");
+  stages->add_option("--describe", describe_type, "only this stage type, e.g. train.operator");
+  stages->add_flag("--json-schema", json_schema, "a JSON Schema of case files instead (for editor completion)");
   auto* info = app.add_subcommand("info", "describe an HDF5 file: groups, shapes, dtypes, attributes, producing case");
   info->add_option("file", h5_file, "HDF5 file")->required();
 
@@ -97,7 +113,7 @@ int main(int argc, char** argv) {
     if (show_version) {
       std::cout << version_text();
     } else if (app.got_subcommand("stages")) {
-      std::cout << stages_manual();
+      std::cout << stages_command(describe_type, json_schema);
     } else if (app.got_subcommand("info")) {
       std::cout << ff::describe_h5_file(h5_file);
     } else if (app.got_subcommand("validate")) {

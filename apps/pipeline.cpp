@@ -5,6 +5,7 @@
 #include "core/parallel.hpp"
 #include "core/timer.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <ctime>
@@ -25,46 +26,42 @@ std::string utc_stamp(const char* format) {
 }
 
 // Every output_file key of a schema, as paths under the stage folder.
-void collect_outputs(const Schema& schema, const YAML::Node& config, const fs::path& dir, std::vector<fs::path>& out) {
+void collect_outputs(const Schema& schema, const StageConfig& config, const std::string& prefix,
+                     std::vector<fs::path>& out) {
   for (const KeySpec& key : schema.keys()) {
-    const YAML::Node& value = config[key.name];
-    if (!value.IsDefined()) continue;
-    if (key.kind == ValueKind::output_file) out.push_back(dir / value.as<std::string>());
-    if (key.kind == ValueKind::map) collect_outputs(*key.nested, value, dir, out);
+    const std::string dotted = prefix + key.name;
+    if (key.kind == ValueKind::output_file && config.has(dotted)) out.push_back(config.output_path(dotted));
+    if (key.kind == ValueKind::map) collect_outputs(*key.nested, config, dotted + ".", out);
   }
 }
 
 std::vector<fs::path> stage_outputs(const ResolvedStage& stage) {
   std::vector<fs::path> outputs;
-  collect_outputs(stage.info->schema, stage.config, stage.output_dir, outputs);
+  collect_outputs(stage.info->schema, stage.config, "", outputs);
   return outputs;
 }
 
+// The manifest `stage.yaml` a finished stage leaves: YAML of plain scalars,
+// read back by its `hash:` line alone.
 bool up_to_date(const ResolvedStage& stage) {
-  const fs::path manifest = stage.output_dir / kStageManifest;
-  if (!fs::exists(manifest)) return false;
-  try {
-    if (YAML::LoadFile(manifest.string())["hash"].as<std::string>() != stage.hash) return false;
-  } catch (const YAML::Exception&) {
-    return false;  // an unreadable manifest means: run again
-  }
+  std::ifstream manifest(stage.output_dir / kStageManifest);
+  std::string line, hash;
+  while (std::getline(manifest, line))
+    if (line.rfind("hash: ", 0) == 0) hash = line.substr(6);
+  if (hash != stage.hash) return false;  // also: no manifest, or an unreadable one
   for (const auto& output : stage_outputs(stage))
     if (!fs::exists(output)) return false;
   return true;
 }
 
 void write_manifest(const ResolvedStage& stage, double seconds) {
-  YAML::Node m;
-  m["stage"] = stage.name;
-  m["type"] = stage.type;
-  m["hash"] = stage.hash;
-  m["finished_utc"] = utc_stamp("%Y-%m-%dT%H:%M:%SZ");
-  m["seconds"] = seconds;
-  for (const auto& output : stage_outputs(stage)) m["outputs"].push_back(output.filename().string());
+  std::string text = fmt::format("stage: {}\ntype: {}\nhash: {}\nfinished_utc: {}\nseconds: {}\noutputs:\n", stage.name,
+                                 stage.type, stage.hash, utc_stamp("%Y-%m-%dT%H:%M:%SZ"), seconds);
+  for (const auto& output : stage_outputs(stage)) text += "  - " + output.filename().string() + "\n";
   const fs::path target = stage.output_dir / kStageManifest, partial = target.string() + ".partial";
   {
     std::ofstream out(partial);
-    out << YAML::Dump(m) << "\n";
+    out << text;
     FF_REQUIRE(out.good(), RunError, "cannot write {}", partial.string());
   }
   fs::rename(partial, target);
@@ -102,7 +99,7 @@ void run_case(const Case& c, const RunOptions& options) {
     mpi_barrier();
 
     ScopedTimer timer("stage " + stage.name);
-    std::unique_ptr<Stage> runner = stage.info->create(StageConfig(stage.config, stage.output_dir));
+    std::unique_ptr<Stage> runner = stage.info->create(stage.config);
     RunContext context{c.name, stage.name, stage.type, c.resolved_yaml(), stage.output_dir, c.seed, c.smoke, options.resume};
     runner->run(context);
     mpi_barrier();

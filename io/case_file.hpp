@@ -7,8 +7,6 @@
 
 #include "io/stage.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -20,7 +18,7 @@ struct ResolvedStage {
   std::string name;
   std::string type;
   const StageInfo* info = nullptr;
-  YAML::Node config;                 // validated, defaults filled, references resolved
+  StageConfig config;                // validated, defaults filled, references resolved
   std::vector<std::string> depends_on;  // earlier stages whose outputs this one reads
   std::string hash;                  // of type, version, seed, config and upstream hashes
   std::filesystem::path output_dir;  // <case output>/<name>

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace ff {
 
@@ -100,6 +101,12 @@ KeyBuilder Schema::map(std::string name, Schema nested, std::string description)
   return b;
 }
 
+KeyBuilder Schema::add(KeySpec spec) {
+  if (find(spec.name)) throw std::logic_error("schema key '" + spec.name + "' declared twice");
+  keys_.push_back(std::move(spec));
+  return KeyBuilder(keys_.back());
+}
+
 const KeySpec* Schema::find(const std::string& name) const {
   for (const auto& k : keys_)
     if (k.name == name) return &k;
@@ -161,6 +168,76 @@ std::string nearest_name(const std::string& word, const std::vector<std::string>
     }
   }
   return best;
+}
+
+}  // namespace ff
+
+namespace ff {
+
+namespace {
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", c);
+        else out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// A default's YAML text as JSON: strings quoted, numbers, booleans and flow lists as written.
+std::string json_default(const KeySpec& spec) {
+  const std::string& text = *spec.default_yaml;
+  const bool textual = spec.kind == ValueKind::string || spec.kind == ValueKind::choice ||
+                       spec.kind == ValueKind::input_file || spec.kind == ValueKind::dataset_file ||
+                       spec.kind == ValueKind::output_file;
+  if (!textual) return text;
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') return text;
+  return json_string(text);
+}
+
+std::string json_type(const KeySpec& spec) {
+  std::string bounds;
+  if (spec.min) bounds += fmt::format(", \"{}\": {}", spec.min_exclusive ? "exclusiveMinimum" : "minimum", *spec.min);
+  if (spec.max) bounds += fmt::format(", \"{}\": {}", spec.max_exclusive ? "exclusiveMaximum" : "maximum", *spec.max);
+  switch (spec.kind) {
+    case ValueKind::boolean: return "\"type\": \"boolean\"";
+    case ValueKind::integer: return "\"type\": \"integer\"" + bounds;
+    case ValueKind::number: return "\"type\": \"number\"" + bounds;
+    case ValueKind::integer_list: return "\"type\": \"array\", \"items\": {\"type\": \"integer\"" + bounds + "}";
+    case ValueKind::number_list: return "\"type\": \"array\", \"items\": {\"type\": \"number\"" + bounds + "}";
+    case ValueKind::choice: {
+      std::vector<std::string> names;
+      for (const auto& c : spec.choices) names.push_back(json_string(c));
+      return fmt::format("\"enum\": [{}]", fmt::join(names, ", "));
+    }
+    case ValueKind::map: return "\"type\": \"object\"";
+    default: return "\"type\": \"string\"";
+  }
+}
+
+}  // namespace
+
+std::string Schema::json_schema() const {
+  std::vector<std::string> properties, required;
+  for (const auto& k : keys_) {
+    std::string body = json_type(k) + ", \"description\": " + json_string(k.description);
+    if (k.default_yaml && !k.required) body += ", \"default\": " + json_default(k);
+    if (k.nested) body = k.nested->json_schema().substr(1);  // its own object: type, properties, ...
+    else body += "}";
+    if (k.nested) body = "\"description\": " + json_string(k.description) + ", " + body;
+    properties.push_back(json_string(k.name) + ": {" + body);
+    if (k.required) required.push_back(json_string(k.name));
+  }
+  return fmt::format("{{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {{{}}}, \"required\": [{}]}}",
+                     fmt::join(properties, ", "), fmt::join(required, ", "));
 }
 
 }  // namespace ff

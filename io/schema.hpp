@@ -40,6 +40,9 @@ struct KeySpec {
   std::vector<std::string> choices;
   std::optional<double> smoke_cap;  // under --smoke numbers (and list entries) are capped at this value
   std::shared_ptr<const Schema> nested;
+  // In a map with a selector key (Schema::select_by): the selector values
+  // this key belongs to; empty: all of them.
+  std::vector<std::string> applies_to;
 
   // "a number > 0", "an integer in [1, 3]", "one of float32|float64", ...
   std::string expectation() const;
@@ -71,6 +74,13 @@ class Schema {
  public:
   KeyBuilder key(std::string name, ValueKind kind, std::string description);
   KeyBuilder map(std::string name, Schema nested, std::string description);
+  // A key declared elsewhere (a schema made of others' keys); its name must be new.
+  KeyBuilder add(KeySpec spec);
+
+  // The map's keys depend on the value of `key` (a choice, e.g. model.kind):
+  // a key given whose applies_to leaves that value out is an error.
+  void select_by(std::string key) { selector_ = std::move(key); }
+  const std::string& selector() const { return selector_; }
 
   const KeySpec* find(const std::string& name) const;
   const std::vector<KeySpec>& keys() const { return keys_; }
@@ -78,10 +88,13 @@ class Schema {
 
   // Man-page text of the keys, indented by `indent` spaces.
   std::string describe(int indent = 2) const;
+  // The keys as a JSON Schema (draft-07) object, for editor completion of case files.
+  std::string json_schema() const;
 
  private:
   // A KeyBuilder refers into keys_: use it within one statement only.
   std::vector<KeySpec> keys_;
+  std::string selector_;
 };
 
 // Closest candidate to `word` within a small edit distance, or "".

@@ -9,8 +9,6 @@
 #include "io/dataset_writer.hpp"
 #include "io/schema.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -18,31 +16,48 @@
 #include <string>
 #include <vector>
 
+namespace YAML {
+class Node;
+}
+
 namespace ff {
 
 // A validated stage config: every schema key present (defaults filled in),
-// references resolved, types checked. Accessors take dotted key paths.
+// references resolved, types checked. Accessors take dotted key paths; stages
+// read it through their OptionsSchema (io/options.hpp), which names each key once.
 class StageConfig {
  public:
-  StageConfig(YAML::Node node, std::filesystem::path stage_dir)
-      : node_(std::move(node)), stage_dir_(std::move(stage_dir)) {}
+  StageConfig();  // an empty map
+  StageConfig(const YAML::Node& node, std::filesystem::path stage_dir);
+  ~StageConfig();
+  StageConfig(const StageConfig& other);
+  StageConfig& operator=(const StageConfig& other);
 
-  template <class T>
-  T get(const std::string& dotted) const {
-    return lookup(dotted).as<T>();
-  }
   bool has(const std::string& dotted) const;
+  bool boolean(const std::string& dotted) const;
+  long integer(const std::string& dotted) const;
+  double number(const std::string& dotted) const;
+  std::string string(const std::string& dotted) const;
   std::vector<long> integers(const std::string& dotted) const;
   std::vector<double> numbers(const std::string& dotted) const;
   // An output_file key as a path under this stage's output folder.
   std::filesystem::path output_path(const std::string& dotted) const;
   const std::filesystem::path& stage_dir() const { return stage_dir_; }
 
+  // Stages not yet declared through an OptionsSchema read keys this way
+  // (T: bool, int, long, std::uint64_t, double or std::string).
+  template <class T>
+  T get(const std::string& dotted) const;
+
  private:
-  YAML::Node lookup(const std::string& dotted) const;
-  YAML::Node node_;
+  friend const YAML::Node& yaml_node(const StageConfig& config);
+  struct Tree;  // the YAML node, kept out of this header
+  std::unique_ptr<Tree> tree_;
   std::filesystem::path stage_dir_;
 };
+
+// The YAML map behind a config, for io/ itself (hashing, the resolved case).
+const YAML::Node& yaml_node(const StageConfig& config);
 
 // What a running stage knows about the run it belongs to.
 struct RunContext {
@@ -82,6 +97,10 @@ class StageRegistry {
  private:
   std::vector<StageInfo> stages_;
 };
+
+// A JSON Schema (draft-07) of case files made of these stages: editors
+// complete keys and check values with it (`fieldforge stages --json-schema`).
+std::string case_json_schema(const StageRegistry& registry);
 
 // One-line registration of a stage class S with static members `type`,
 // `summary`, `version` and `schema()`.

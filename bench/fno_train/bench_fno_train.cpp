@@ -22,8 +22,8 @@
 // PyTorch reference (bench/reference/fno_reference.py) can start from the
 // same weights and check that it computes the same function and gradients.
 // Prints one JSON object on stdout.
-#include "operators/fno.hpp"
-#include "operators/losses.hpp"
+#include "operators/models/fno/fno.hpp"
+#include "operators/training/losses.hpp"
 
 #include <torch/torch.h>
 

@@ -18,9 +18,9 @@
 // the same arithmetic whatever their values. Threads: at::set_num_threads
 // for LibTorch, FIELDFORGE_THREADS for FFTW (set both to THREADS).
 // Prints one JSON object on stdout.
-#include "operators/fno.hpp"
-#include "solvers/spectral/fft.hpp"
-#include "solvers/spectral/grf.hpp"
+#include "operators/models/fno/fno.hpp"
+#include "solvers/fourier/fft.hpp"
+#include "solvers/fourier/grf.hpp"
 #include "solvers/spectral/navier_stokes_2d.hpp"
 
 #include <torch/torch.h>

@@ -1,7 +1,7 @@
 #include "core/error.hpp"
 #include "io/dataset_writer.hpp"
-#include "operators/data_loader.hpp"
-#include "operators/normalizer.hpp"
+#include "operators/data/data_loader.hpp"
+#include "operators/training/normalizer.hpp"
 #include "temp_dir.hpp"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 #include "core/error.hpp"
-#include "operators/device.hpp"
+#include "operators/training/device.hpp"
 
 #include <gtest/gtest.h>
 

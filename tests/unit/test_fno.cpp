@@ -1,7 +1,7 @@
 #include "core/error.hpp"
-#include "operators/fno.hpp"
-#include "operators/losses.hpp"
-#include "operators/mg_fno.hpp"
+#include "operators/models/fno/fno.hpp"
+#include "operators/training/losses.hpp"
+#include "operators/models/mg_tfno/mg_fno.hpp"
 #include "poisson_data.hpp"
 
 #include <fmt/format.h>

@@ -1,5 +1,5 @@
 #include "core/error.hpp"
-#include "operators/losses.hpp"
+#include "operators/training/losses.hpp"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>

@@ -1,6 +1,6 @@
 #include "core/error.hpp"
-#include "operators/factorized_weights.hpp"
-#include "operators/spectral_conv.hpp"
+#include "operators/layers/factorized_weights.hpp"
+#include "operators/layers/spectral_conv.hpp"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>

@@ -1,12 +1,15 @@
 #include "core/error.hpp"
 #include "io/dataset_writer.hpp"
-#include "operators/fno.hpp"
-#include "operators/model_factory.hpp"
-#include "operators/trained_operator.hpp"
-#include "operators/trainer.hpp"
+#include "operators/models/fno/fno.hpp"
+#include "operators/models/registry.hpp"
+#include "operators/models/trained_operator.hpp"
+#include "operators/training/trainer.hpp"
 #include "poisson_data.hpp"
 #include "temp_dir.hpp"
 
+#include <fieldforge/build_config.hpp>
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -165,46 +168,77 @@ namespace {
 using ff::test::TempDir;
 using namespace ff::operators;
 
-ModelSpec small_spec(int in_channels) {
-  ModelSpec spec;
-  spec.network.modes = {4, 4};
-  spec.network.in_channels = in_channels;
-  spec.network.width = 8;
-  spec.network.layers = 2;
-  spec.network.projection = 16;
-  return spec;
+// A small model of `kind` through the registry, as a case file's model map
+// would give it; `changes` replace or add "key: value" lines.
+std::unique_ptr<ModelConfig> small_config(const std::string& kind = "fno",
+                                          std::map<std::string, std::string> changes = {}) {
+  std::map<std::string, std::string> keys{{"modes", "[4, 4]"}, {"width", "8"}, {"layers", "2"}, {"projection", "16"}};
+  for (const auto& [key, value] : changes) keys[key] = value;
+  std::string text = "kind: " + kind + "\n";
+  for (const auto& [key, value] : keys) text += key + ": " + value + "\n";
+  return model_registry().from_description(text, "test");
 }
 
-TEST(ModelSpec, DescriptionRoundTripsAndDamageIsAnInputError) {
-  ModelSpec spec = small_spec(3);
-  spec.kind = "mgtfno";
-  spec.network.ranks = {2, 3, 4, 5, 6};
-  spec.network.rank = 0.125;
-  spec.network.grid = GridChannels::closed;
-  spec.levels = 2;
-  spec.overlap = 4;
-  const ModelSpec back = parse_model_spec(describe(spec), "test");
-  EXPECT_EQ(describe(back), describe(spec));
-  EXPECT_EQ(back.network.ranks, spec.network.ranks);
-  EXPECT_EQ(back.network.grid, GridChannels::closed);
-  spec.network.joint = false;
-  EXPECT_FALSE(parse_model_spec(describe(spec), "test").network.joint);
-  // Checkpoints from before per-layer factorization have no joint line.
-  std::string legacy = describe(spec);
-  legacy.erase(legacy.find("joint=0\n"), 8);
-  EXPECT_TRUE(parse_model_spec(legacy, "test").network.joint);
-  spec.periodic_context = false;
-  EXPECT_FALSE(parse_model_spec(describe(spec), "test").periodic_context);
-  legacy = describe(spec);  // and from before MG-TFNO contexts could be zero, no context line
-  legacy.erase(legacy.find("context=zero\n"), 13);
-  EXPECT_TRUE(parse_model_spec(legacy, "test").periodic_context);
-  std::string garbled = describe(spec);
-  garbled.replace(garbled.find("context=zero"), 12, "context=zeros");
-  EXPECT_THROW(parse_model_spec(garbled, "test"), ff::InputError);
-  EXPECT_THROW(parse_model_spec("kind=fno\n", "test"), ff::InputError);  // keys missing
-  std::string damaged = describe(spec);
-  damaged.replace(damaged.find("width=8"), 7, "width=x");
-  EXPECT_THROW(parse_model_spec(damaged, "test"), ff::InputError);
+CheckpointHeader small_header(const ModelConfig& config, int in_channels, const std::string& input,
+                              const std::string& target, long window) {
+  CheckpointHeader header;
+  header.model = config.describe();
+  header.data = {in_channels, 1, 2};
+  header.input = input;
+  header.target = target;
+  header.window = window;
+  header.stamp("case: test\n");
+  return header;
+}
+
+TEST(ModelRegistry, EveryFamilyDescribesItselfAndIsRebuiltFromTheDescription) {
+  for (const std::string& kind : model_registry().kinds()) {
+    std::map<std::string, std::string> changes{{"grid", "closed"}};
+    if (kind != "fno") changes["ranks"] = "[2, 3, 4, 3, 3]";
+    const auto config = small_config(kind, changes);
+    EXPECT_EQ(config->kind(), kind);
+    EXPECT_TRUE(config->closed_grid());
+    const auto back = model_registry().from_description(config->describe(), "test");
+    EXPECT_EQ(back->describe(), config->describe()) << kind;
+    const BuiltModel built = back->build({3, 1, 2});
+    int64_t total = 0;
+    for (const auto& p : built.module.ptr()->parameters()) total += p.numel();
+    EXPECT_EQ(built.counts.total, total) << kind;
+    EXPECT_GT(built.counts.spectral, 0) << kind;
+    EXPECT_THROW(back->build({3, 1, 3}), ff::InputError) << kind;  // 2 modes, 3D data
+  }
+  // A factorization saves spectral parameters; a dense FNO does not.
+  const BuiltModel dense = small_config("fno")->build({1, 1, 2});
+  EXPECT_EQ(dense.counts.spectral, dense.counts.dense_spectral);
+  const BuiltModel tucker = small_config("tfno")->build({1, 1, 2});
+  EXPECT_LT(tucker.counts.spectral, tucker.counts.dense_spectral);
+}
+
+TEST(ModelRegistry, DamagedDescriptionsAreInputErrors) {
+  EXPECT_THROW(model_registry().from_description("kind: transformer\n", "test"), ff::InputError);
+  EXPECT_THROW(small_config("fno", {{"width", "x"}}), ff::InputError);
+  EXPECT_THROW(small_config("fno", {{"width", "0"}}), ff::InputError);          // out of range
+  EXPECT_THROW(small_config("mgtfno", {{"context", "zeros"}}), ff::InputError);
+  EXPECT_THROW(small_config("fno", {{"heads", "4"}}), ff::InputError);          // no family has it
+  EXPECT_THROW(small_config("tfno", {{"ranks", "[1, 2]"}}), ff::InputError);    // Tucker takes 5 here
+  EXPECT_THROW(model_registry().from_description("kind: [fno\n", "test"), ff::InputError);
+  try {
+    small_config("fno", {{"modes", "[1, 2, 3, 4]"}});
+    FAIL() << "four modes accepted";
+  } catch (const ff::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("1 to 3"), std::string::npos) << e.what();
+  }
+}
+
+// The case file's `model` map: every family's keys once, those of some
+// kinds only marked with them.
+TEST(ModelRegistry, TheModelMapHoldsEveryFamilysKeys) {
+  const ff::Schema schema = model_registry().schema("fno");
+  ASSERT_NE(schema.find("kind"), nullptr);
+  EXPECT_EQ(schema.find("kind")->choices, model_registry().kinds());
+  ASSERT_NE(schema.find("levels"), nullptr);
+  EXPECT_EQ(schema.find("levels")->description.rfind("mgtfno: ", 0), 0u);
+  EXPECT_EQ(schema.find("width")->description.find("fno/"), std::string::npos);  // all kinds use it
 }
 
 // Evaluation rebuilds the model from the checkpoint alone and predicts
@@ -214,16 +248,20 @@ TEST(TrainedOperator, PredictsLikeTheTrainedModelFromTheCheckpointAlone) {
   TempDir dir;
   ff::DatasetReader reader(poisson_dataset(dir.path()));
   DataLoader train(reader, split_options("train")), test(reader, split_options("test"));
-  const ModelSpec spec = small_spec(1);
-  torch::nn::AnyModule model = make_model(spec);
+  const auto config = small_config();
+  torch::nn::AnyModule model = config->build({1, 1, 2}).module;
   Trainer trainer(model, train, nullptr, quick());
-  trainer.set_metadata(CheckpointMetadata{spec, "inputs/f", "outputs/u", 0}.entries());
+  trainer.set_header(small_header(*config, 1, "inputs/f", "outputs/u", 0));
   trainer.train(1);
   const auto checkpoint = dir / "model.pt";
   trainer.save_checkpoint(checkpoint);
 
   TrainedOperator loaded(checkpoint, "cpu");
-  EXPECT_EQ(loaded.metadata().input, "inputs/f");
+  EXPECT_EQ(loaded.header().input, "inputs/f");
+  EXPECT_EQ(loaded.header().case_yaml, "case: test\n");
+  EXPECT_EQ(loaded.header().git_sha, FIELDFORGE_GIT_SHA);
+  EXPECT_EQ(loaded.header().fieldforge_version, FIELDFORGE_VERSION);
+  EXPECT_EQ(loaded.header().case_hash.size(), 16u);
   EXPECT_EQ(loaded.epoch(), 1);
   const Batch batch = test.batch(0, 0);
   torch::Tensor expected;
@@ -241,6 +279,58 @@ TEST(TrainedOperator, PredictsLikeTheTrainedModelFromTheCheckpointAlone) {
   EXPECT_THROW(loaded.rollout(batch.input, 2), ff::InputError);                // not autoregressive
   EXPECT_THROW(TrainedOperator(dir / "missing.pt", "cpu"), ff::InputError);
   EXPECT_THROW(TrainedOperator(reader.path(), "cpu"), ff::InputError);          // an HDF5 file
+}
+
+// A checkpoint that is truncated, of another format, not fieldforge's or
+// describing a model this build does not know is refused, naming the file.
+TEST(Checkpoint, DamagedOrForeignFilesAreInputErrorsNamingTheFile) {
+  TempDir dir;
+  ff::DatasetReader reader(poisson_dataset(dir.path()));
+  DataLoader train(reader, split_options("train"));
+  const auto config = small_config("tfno");
+  Trainer trainer(config->build({1, 1, 2}).module, train, nullptr, quick());
+  trainer.set_header(small_header(*config, 1, "inputs/f", "outputs/u", 0));
+  const auto good = dir / "good.pt";
+  trainer.save_checkpoint(good);
+  EXPECT_EQ(TrainedOperator(good, "cpu").header().model, config->describe());
+
+  auto expect_refused = [](const std::filesystem::path& path, const std::string& fragment) {
+    try {
+      TrainedOperator loaded(path, "cpu");
+      FAIL() << path << " loaded";
+    } catch (const ff::InputError& e) {
+      const std::string message = e.what();
+      EXPECT_NE(message.find(path.string()), std::string::npos) << message;
+      EXPECT_NE(message.find(fragment), std::string::npos) << message;
+    }
+  };
+  const auto truncated = dir / "truncated.pt";
+  std::filesystem::copy_file(good, truncated);
+  std::filesystem::resize_file(truncated, std::filesystem::file_size(good) / 2);
+  expect_refused(truncated, "truncated");
+
+  const auto plain = dir / "plain.pt";  // a LibTorch archive, but not ours
+  {
+    torch::serialize::OutputArchive archive;
+    archive.write("weights", torch::ones({2}));
+    archive.save_to(plain.string());
+  }
+  expect_refused(plain, "not a fieldforge checkpoint");
+
+  const auto future = dir / "future.pt";  // a format this build does not read
+  {
+    torch::serialize::OutputArchive archive, header;
+    header.write("format", torch::tensor(kCheckpointFormat + 1));
+    archive.write("header", header);
+    archive.save_to(future.string());
+  }
+  expect_refused(future, fmt::format("checkpoint format {}", kCheckpointFormat + 1));
+
+  CheckpointHeader unknown = small_header(*config, 1, "inputs/f", "outputs/u", 0);
+  unknown.model = "kind: transformer\n";
+  trainer.set_header(unknown);
+  trainer.save_checkpoint(dir / "unknown.pt");
+  expect_refused(dir / "unknown.pt", "kind: expected one of fno|tfno|mgtfno, got 'transformer'");
 }
 
 // An autoregressive model rolls out by feeding each prediction back as the
@@ -271,9 +361,9 @@ TEST(TrainedOperator, RolloutFeedsEveryPredictionBack) {
   o.window = 2;
   o.batch_size = 4;
   DataLoader train(reader, o);
-  const ModelSpec spec = small_spec(2);
-  Trainer trainer(make_model(spec), train, nullptr, quick());
-  trainer.set_metadata(CheckpointMetadata{spec, "outputs/w", "outputs/w", 2}.entries());
+  const auto config = small_config();
+  Trainer trainer(config->build({2, 1, 2}).module, train, nullptr, quick());
+  trainer.set_header(small_header(*config, 2, "outputs/w", "outputs/w", 2));
   trainer.train(1);
   trainer.save_checkpoint(dir / "ar.pt");
 

@@ -1,0 +1,52 @@
+// The layout of a fieldforge dataset (DESIGN.md "HDF5 layout") as plain
+// types: grid or mesh, fields with their per-sample shapes, times and splits.
+// Solvers describe their output with these; io/dataset_writer.hpp writes it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ff {
+
+enum class DType { float32, float64 };
+DType parse_dtype(const std::string& name);  // "float32" | "float64"
+
+struct GridInfo {
+  std::string kind = "periodic";  // periodic | sphere_gauss | sphere_equiangular | mesh
+  std::vector<long> shape;        // points per axis
+  std::vector<double> extent;     // domain length per axis
+};
+
+struct MeshInfo {
+  int dim = 2;
+  std::vector<double> nodes;  // [n_nodes * dim]
+  int nodes_per_cell = 3;
+  std::vector<long> cells;    // [n_cells * nodes_per_cell], zero-based node indices
+  std::string cell_type = "triangle";  // triangle | quadrilateral | tetrahedron | hexahedron
+};
+
+struct FieldSpec {
+  std::string path;                    // "inputs/u0", "outputs/u", "params/nu"
+  std::vector<std::uint64_t> sample_shape;  // shape of one sample ({} for a scalar)
+  DType dtype = DType::float32;
+  std::vector<std::pair<std::string, double>> attributes;
+  // A vector field stores its components on the axis just before the spatial
+  // ones ([..., components, n, n, n]); XDMF shows it as one vector.
+  int components = 1;
+};
+
+struct DatasetLayout {
+  long n_samples = 0;
+  GridInfo grid;
+  MeshInfo mesh;  // used when grid.kind == "mesh"
+  std::vector<FieldSpec> fields;
+  std::vector<double> times;
+  std::vector<long> train, test;  // split indices
+
+  // n_samples = train + test, with the first `train` indices the training split.
+  void split_contiguous(long train_count, long test_count);
+};
+
+}  // namespace ff

@@ -1,0 +1,43 @@
+#include "operators/training/device.hpp"
+
+#include "core/error.hpp"
+
+#include <torch/cuda.h>
+#include <torch/version.h>
+
+#include <regex>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace ff {
+
+bool cuda_available() { return torch::cuda::is_available(); }
+
+std::string describe_torch() {
+  return fmt::format("LibTorch {}.{}.{} (CUDA available: {})", TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR,
+                     TORCH_VERSION_PATCH, cuda_available() ? fmt::format("yes, {} device(s)", torch::cuda::device_count()) : "no");
+}
+
+void require_device(const std::string& name) {
+  static const std::regex cuda_pattern(R"(cuda(:(\d+))?)");
+  if (name == "cpu") return;
+  std::smatch match;
+  FF_REQUIRE(std::regex_match(name, match, cuda_pattern), InputError,
+             "unknown device '{}' (expected cpu, cuda or cuda:N)", name);
+  FF_REQUIRE(cuda_available(), InputError, "device '{}' requested, but this LibTorch build sees no CUDA device", name);
+  const long index = match[2].matched ? std::stol(match[2]) : 0;
+  FF_REQUIRE(index < static_cast<long>(torch::cuda::device_count()), InputError,
+             "device '{}' requested, but only {} CUDA device(s) are present", name, torch::cuda::device_count());
+}
+
+void keep_freed_memory_for_reuse() {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // blocks below 32 MB come from the heap
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);   // free heap returns to the system only above 1 GB...
+  mallopt(M_TOP_PAD, 256 << 20);        // ...and grows in 256 MB steps
+#endif
+}
+
+}  // namespace ff
