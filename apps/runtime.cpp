@@ -7,15 +7,17 @@
 #include <fftw3.h>
 #include <hdf5.h>
 #include <mpi.h>
-#include <yaml-cpp/yaml.h>
 
 #if FIELDFORGE_WITH_PETSC
 #include <petscsys.h>
 
+#include "solvers/linear/options_scope.hpp"
 #include "solvers/linear/petsc_check.hpp"
+
+#include <spdlog/spdlog.h>
 #endif
 #if FIELDFORGE_WITH_TORCH
-#include "operators/device.hpp"
+#include "operators/training/device.hpp"
 #endif
 
 namespace ff {
@@ -42,9 +44,27 @@ Runtime::Runtime(int& argc, char**& argv, const std::vector<std::string>& petsc_
 
 Runtime::~Runtime() {
 #if FIELDFORGE_WITH_PETSC
+  report_unused_petsc_options();
   PetscFinalize();
 #else
   if (mpi_active()) MPI_Finalize();
+#endif
+}
+
+void Runtime::report_unused_petsc_options() {
+#if FIELDFORGE_WITH_PETSC
+  // A destructor calls this: a failure to list them must not end the program.
+  try {
+    const std::vector<std::string> unused = linear::unused_petsc_options();
+    if (mpi_rank() != 0) return;
+    for (const std::string& option : unused)
+      spdlog::warn(
+          "PETSc option {} was not used by any solver (misspelt? meant for a stage that did not run? "
+          "a stage's options are -STAGE_name, '-' in stage names written '_')",
+          option);
+  } catch (const std::exception& e) {
+    spdlog::warn("could not list the unused PETSc options: {}", e.what());
+  }
 #endif
 }
 

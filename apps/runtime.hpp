@@ -18,6 +18,12 @@ class Runtime {
   // Stops every rank (MPI_Abort) when an error hit a multi-rank run, so no
   // rank waits forever in a collective call.
   static void abort_all(int code);
+
+ private:
+  // Rank 0 logs a warning naming each PETSc option that nothing read: those
+  // after `--` and those of stages' `options` strings (linear::
+  // unused_petsc_options). Called at the end of the run, before PetscFinalize.
+  static void report_unused_petsc_options();
 };
 
 // One line per library: versions this binary was built with.

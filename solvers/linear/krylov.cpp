@@ -10,6 +10,15 @@
 
 namespace ff::linear {
 
+namespace {
+
+// Where a solver's `options` string comes from, for the unused-options report.
+std::string origin(const std::string& prefix) {
+  return prefix.empty() ? std::string("petsc.options") : fmt::format("petsc.options, prefix {}", prefix);
+}
+
+}  // namespace
+
 Schema krylov_schema() { return krylov_schema(KrylovOptions{}); }
 
 Schema krylov_schema(const KrylovOptions& d) {
@@ -26,6 +35,7 @@ Schema krylov_schema(const KrylovOptions& d) {
 
 KrylovSolver::KrylovSolver(MPI_Comm comm, KrylovOptions options) : options_(std::move(options)) {
   FF_PETSC(KSPCreate(comm, ksp_.out()));
+  if (!options_.prefix.empty()) FF_PETSC(KSPSetOptionsPrefix(ksp_, options_.prefix.c_str()));
   FF_PETSC(KSPSetType(ksp_, options_.ksp_type.c_str()));
   PC pc = nullptr;
   FF_PETSC(KSPGetPC(ksp_, &pc));
@@ -38,7 +48,7 @@ KrylovSolver::KrylovSolver(MPI_Comm comm, KrylovOptions options) : options_(std:
 void KrylovSolver::set_operator(Mat matrix) { FF_PETSC(KSPSetOperators(ksp_, matrix, matrix)); }
 
 KrylovResult KrylovSolver::solve(Vec b, Vec x) {
-  StageOptionsScope scope(options_.options);
+  StageOptionsScope scope(options_.prefix, krylov_settings(options_), options_.options, origin(options_.prefix));
   if (!configured_) {
     FF_PETSC(KSPSetFromOptions(ksp_));
     configured_ = true;

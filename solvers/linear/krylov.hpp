@@ -1,6 +1,8 @@
-// One linear solve with a PETSc KSP. The settings come from KrylovOptions;
-// PETSc's options database (the command line after `--`) overrides them, so
-// `-ksp_type gmres -pc_type hypre -ksp_monitor` work unchanged. A solve that
+// One linear solve with a PETSc KSP. The settings come from KrylovOptions
+// and go into the options database under the solver's prefix; the command
+// line after `--` overrides them (options_scope.hpp), either for every stage
+// (`-ksp_type gmres -pc_type hypre -ksp_monitor`) or for one (`-data_ksp_type
+// gmres` with KrylovOptions::prefix "data_"). A solve that
 // does not converge is a RunError naming PETSc's reason, the iteration count
 // and the residual norm.
 #pragma once

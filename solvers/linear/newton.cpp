@@ -60,6 +60,8 @@ PetscHandle<SNES, SNESDestroy> create_snes(MPI_Comm comm, const NewtonOptions& o
                                            Vec residual, Mat jacobian) {
   PetscHandle<SNES, SNESDestroy> snes;
   FF_PETSC(SNESCreate(comm, snes.out()));
+  // Shared by the SNES's KSP, PC and line search.
+  if (!options.prefix.empty()) FF_PETSC(SNESSetOptionsPrefix(snes, options.prefix.c_str()));
   FF_PETSC(SNESSetFunction(snes, residual, form_residual, &callbacks));
   FF_PETSC(SNESSetJacobian(snes, jacobian, jacobian, form_jacobian, &callbacks));
   FF_PETSC(SNESSetTolerances(snes, options.atol, options.rtol, PETSC_DEFAULT, static_cast<PetscInt>(options.max_it),
@@ -108,7 +110,14 @@ NewtonResult NewtonSolver::solve(NonlinearProblem& problem, Mat jacobian, Vec x)
   FF_PETSC(VecDuplicate(x, residual.out()));
   PetscHandle<SNES, SNESDestroy> snes = create_snes(comm_, options_, callbacks, residual, jacobian);
 
-  StageOptionsScope scope(options_.linear.options + " " + options_.options);
+  std::vector<PetscOption> settings = krylov_settings(options_.linear);
+  settings.push_back({"snes_rtol", fmt::format("{}", options_.rtol)});
+  settings.push_back({"snes_atol", fmt::format("{}", options_.atol)});
+  settings.push_back({"snes_max_it", fmt::format("{}", options_.max_it)});
+  const std::string origin = options_.prefix.empty()
+                                 ? std::string("newton.options or petsc.options")
+                                 : fmt::format("newton.options or petsc.options, prefix {}", options_.prefix);
+  StageOptionsScope scope(options_.prefix, settings, options_.linear.options + " " + options_.options, origin);
   FF_PETSC(SNESSetFromOptions(snes));
   // Room for every iteration the (possibly overridden) limit allows.
   PetscInt max_it = 0;

@@ -1,7 +1,9 @@
 // Newton's method with a PETSc SNES (line-search Newton by default). The
-// settings come from NewtonOptions; PETSc's options database (the command
-// line after `--`) overrides them, so `-snes_monitor -snes_linesearch_type
-// basic -snes_test_jacobian` work unchanged. A solve that does not converge
+// settings come from NewtonOptions and go into the options database under
+// its prefix; the command line after `--` overrides them (options_scope.hpp),
+// so `-snes_monitor -snes_linesearch_type basic -snes_test_jacobian` work
+// for every stage, and `-conduction_snes_monitor` for the stage `conduction`
+// alone (NewtonOptions::prefix "conduction_"). A solve that does not converge
 // is a RunError naming SNES's reason, the iterations and the residual norm.
 //
 // The problem gives its residual F(x) and Jacobian F'(x) on global vectors;
