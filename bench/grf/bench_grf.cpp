@@ -5,8 +5,8 @@
 // known to produce the right field.
 //
 //   bench_grf N MIN_SAMPLES MIN_SECONDS
-#include "solvers/spectral/grf.hpp"
-#include "solvers/spectral/modes.hpp"
+#include "solvers/fourier/grf.hpp"
+#include "solvers/fourier/modes.hpp"
 
 #include <chrono>
 #include <cstdio>

@@ -11,8 +11,8 @@
 // index x = i/N), so a reference implementation can start from the same field
 // and check that it ends at the same one. Threads: FIELDFORGE_THREADS (FFTW).
 // Prints one JSON object on stdout.
-#include "solvers/spectral/fft.hpp"
-#include "solvers/spectral/grf.hpp"
+#include "solvers/fourier/fft.hpp"
+#include "solvers/fourier/grf.hpp"
 #include "solvers/spectral/navier_stokes_2d.hpp"
 
 #include <algorithm>

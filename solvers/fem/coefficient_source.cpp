@@ -6,7 +6,7 @@
 #include "io/h5.hpp"
 #include "solvers/fem/fe_space.hpp"
 #include "solvers/fem/mesh_export.hpp"
-#include "solvers/spectral/plan_sharing.hpp"
+#include "solvers/fourier/plan_sharing.hpp"
 
 #include <fmt/ranges.h>
 #include <hdf5.h>
@@ -46,16 +46,16 @@ double periodic_interpolate(const std::vector<double>& field, int n, int dim, co
 
 // One GRF sample at the local dofs: the periodic unit grid stretched over the
 // mesh's bounding box, so the box's opposite sides see the same values.
-std::vector<double> grf_coefficient(const FeSpace& space, const CoefficientSource& source, const RunContext& context) {
+std::vector<double> grf_coefficient(const FeSpace& space, const CoefficientSource& source,
+                                    const CoefficientDraw& draw) {
   spectral::GrfOptions options = source.grf;
   options.dim = space.dim();
   // Every rank evaluates the field at its own nodes: with rank 0's FFT plans
   // all ranks draw the same bits, so a node shared by ranks gets one value.
-  spectral::share_fft_plans([&] { spectral::GaussianRandomField planner(options); },
-                            spectral::wisdom_file_for(context.stage_dir));
+  spectral::share_fft_plans([&] { spectral::GaussianRandomField planner(options); }, draw.wisdom_file);
   spectral::GaussianRandomField grf(options);
-  // As generate.grf and generate.darcy: the stream ties the draw to the stage's name.
-  SampleRng rng(context.seed, fnv1a64(context.stage_name), 0);
+  // The stream ties the draw to its name (a stage passes its own, as generate.grf and generate.darcy do).
+  SampleRng rng(draw.seed, fnv1a64(draw.stream), 0);
   std::vector<double> field(grf.size());
   grf.sample(rng, field.data());
 
@@ -135,9 +135,9 @@ std::vector<double> file_coefficient(const FeSpace& space, const CoefficientSour
 }  // namespace
 
 std::vector<double> coefficient_at_dofs(const FeSpace& space, const CoefficientSource& source,
-                                        const RunContext& context) {
+                                        const CoefficientDraw& draw) {
   switch (source.kind) {
-    case CoefficientSource::Kind::grf: return grf_coefficient(space, source, context);
+    case CoefficientSource::Kind::grf: return grf_coefficient(space, source, draw);
     case CoefficientSource::Kind::file: return file_coefficient(space, source);
     case CoefficientSource::Kind::constant: break;
   }

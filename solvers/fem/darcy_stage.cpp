@@ -6,8 +6,8 @@
 #include "io/sample_loop.hpp"
 #include "solvers/fem/stage_inputs.hpp"
 #include "solvers/linear/krylov_options.hpp"
-#include "solvers/spectral/grf_stage.hpp"
-#include "solvers/spectral/plan_sharing.hpp"
+#include "solvers/fourier/covariance_options.hpp"
+#include "solvers/fourier/plan_sharing.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -26,52 +26,81 @@ void take_every(const std::vector<double>& fine, int n, int stride, std::vector<
     for (int j = 0; j < s; ++j) coarse[static_cast<std::size_t>(i) * s + j] = fine[static_cast<std::size_t>(i) * stride * n + j * stride];
 }
 
-}  // namespace
+// The keys of generate.darcy, declared once (io/options.hpp).
+struct GridKeys {
+  int n = 421;
+  bool simplex = true;  // element p1, else q1
+};
 
-Schema DarcyStage::schema() {
-  Schema grid;
-  grid.key("n", ValueKind::integer, "solve grid: nodes per axis, spacing 1/(n-1)").def(421).at_least(3).at_most(8193).smoke(61);
-  grid.key("element", ValueKind::choice, "p1 (each grid square cut into two triangles) or q1 (squares)")
-      .def("p1")
-      .choices({"p1", "q1"});
+struct CoefficientKeys {
+  spectral::GrfOptions covariance;  // put on the grid in the constructor
+  double high = 12.0;
+  double low = 3.0;
+};
 
-  Schema coefficient = spectral::covariance_schema(2.0, 3.0, 1.0);
-  coefficient.key("high", ValueKind::number, "a where the GRF is >= 0").def(12.0).greater_than(0);
-  coefficient.key("low", ValueKind::number, "a where the GRF is < 0").def(3.0).greater_than(0);
+struct Settings {
+  GridKeys grid;
+  CoefficientKeys coefficient;
+  double source = 1.0;
+  std::vector<long> store_every{5, 3, 2, 1};
+  linear::KrylovOptions petsc;
+  SampleSplit samples;
+  DType dtype = DType::float32;
+  std::filesystem::path out = "darcy.h5";
+};
 
-  Schema s;
-  s.map("grid", grid, "finite-element solve on the nodes of the unit square");
-  s.map("coefficient", coefficient, "a = high where GRF >= 0, low elsewhere; GRF ~ N(0, sigma^2 (-Laplacian + tau^2 I)^(-alpha))");
-  s.key("source", ValueKind::number, "right-hand side f (constant)").def(1.0);
-  s.key("store_every", ValueKind::integer_list,
+OptionsSchema<Settings> options() {
+  using S = Settings;
+  OptionsSchema<GridKeys> grid;
+  grid.key("n", &GridKeys::n, "solve grid: nodes per axis, spacing 1/(n-1)").at_least(3).at_most(8193).smoke(61);
+  grid.choice("element", &GridKeys::simplex, {{"p1", true}, {"q1", false}},
+              "p1 (each grid square cut into two triangles) or q1 (squares)")
+      .def("p1");
+
+  OptionsSchema<CoefficientKeys> coefficient;
+  coefficient.merge(&CoefficientKeys::covariance, spectral::covariance_options(2.0, 3.0, 1.0));
+  coefficient.key("high", &CoefficientKeys::high, "a where the GRF is >= 0").greater_than(0);
+  coefficient.key("low", &CoefficientKeys::low, "a where the GRF is < 0").greater_than(0);
+
+  OptionsSchema<S> o;
+  o.map("grid", &S::grid, grid, "finite-element solve on the nodes of the unit square");
+  o.map("coefficient", &S::coefficient, coefficient,
+        "a = high where GRF >= 0, low elsewhere; GRF ~ N(0, sigma^2 (-Laplacian + tau^2 I)^(-alpha))");
+  o.key("source", &S::source, "right-hand side f (constant)");
+  o.key("store_every", &S::store_every,
         "stored grids: every k-th node per axis, (n-1)/k + 1 nodes; one file each (k must divide n-1)")
       .def("[5, 3, 2, 1]")
       .at_least(1);
-  s.map("petsc", linear::krylov_schema(), "linear solver (PETSc options after -- override these)");
-  s.map("samples", sample_split_schema(1000, 200, 2, 1), "number of samples per split");
-  s.key("dtype", ValueKind::choice, "storage precision").def("float32").choices({"float32", "float64"});
-  s.key("out", ValueKind::output_file,
-        "file of the first store_every grid; the others are written beside it as <stem>_<nodes>.h5")
+  o.map("petsc", &S::petsc, linear::krylov_options(), "linear solver (PETSc options after -- override these)");
+  o.map("samples", &S::samples, sample_split_options(1000, 200, 2, 1), "number of samples per split");
+  o.choice("dtype", &S::dtype, dtype_names(), "storage precision").def("float32");
+  o.file("out", &S::out, ValueKind::output_file,
+         "file of the first store_every grid; the others are written beside it as <stem>_<nodes>.h5")
       .def("darcy.h5");
-  return s;
+  return o;
 }
 
-DarcyStage::DarcyStage(const StageConfig& config)
-    : high_(config.get<double>("coefficient.high")),
-      low_(config.get<double>("coefficient.low")),
-      train_(config.get<long>("samples.train")),
-      test_(config.get<long>("samples.test")),
-      dtype_(parse_dtype(config.get<std::string>("dtype"))) {
-  solver_.n = config.get<int>("grid.n");
-  solver_.simplex = config.get<std::string>("grid.element") == "p1";
-  solver_.source = config.get<double>("source");
-  solver_.solver = read_krylov(config);
+}  // namespace
+
+Schema DarcyStage::schema() { return options().schema(); }
+
+DarcyStage::DarcyStage(const StageConfig& config) {
+  const Settings keys = options().read(config);
+  high_ = keys.coefficient.high;
+  low_ = keys.coefficient.low;
+  train_ = keys.samples.train;
+  test_ = keys.samples.test;
+  dtype_ = keys.dtype;
+  solver_.n = keys.grid.n;
+  solver_.simplex = keys.grid.simplex;
+  solver_.source = keys.source;
+  solver_.solver = keys.petsc;
   // The GRF lives on the periodic unit square; its n-1 distinct points are the
   // nodes, and the last row and column of nodes repeat the first.
-  field_ = spectral::read_covariance(config, "coefficient", 2, solver_.n - 1);
+  field_ = spectral::on_grid(keys.coefficient.covariance, 2, solver_.n - 1);
 
-  const std::filesystem::path first = config.output_path("out");
-  for (long k : config.integers("store_every")) {
+  const std::filesystem::path& first = keys.out;
+  for (long k : keys.store_every) {
     FF_REQUIRE((solver_.n - 1) % k == 0, InputError,
                "store_every: {} does not divide grid.n - 1 = {} (stored grids take every k-th of the n nodes)", k,
                solver_.n - 1);
@@ -92,7 +121,9 @@ void DarcyStage::run(const RunContext& context) {
   spectral::share_fft_plans([&] { spectral::GaussianRandomField planner(field_); },
                             spectral::wisdom_file_for(context.stage_dir));
   spectral::GaussianRandomField grf(field_);
-  DarcySolver solver(solver_);
+  DarcyOptions options = solver_;
+  options.solver.prefix = linear::options_prefix(context.stage_name);
+  DarcySolver solver(options);
   const int n = solver_.n;
 
   std::vector<std::unique_ptr<DatasetWriter>> writers;

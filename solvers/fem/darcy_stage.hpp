@@ -8,7 +8,7 @@
 
 #include "io/stage.hpp"
 #include "solvers/fem/darcy.hpp"
-#include "solvers/spectral/grf.hpp"
+#include "solvers/fourier/grf.hpp"
 
 #include <vector>
 

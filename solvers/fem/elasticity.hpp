@@ -5,9 +5,8 @@
 // components per node, and a PETSc Krylov method (CG + GAMG by default, with
 // the rigid body motions as GAMG's near-null space). Shaped like
 // PoissonSolver: the space is set up once, then assemble_system and solve.
-//
-// The space sets the mesh's DMPlex section: one solver (or other FeSpace)
-// per Mesh at a time.
+// The space owns its DM (a clone of the mesh's), so other solvers and spaces
+// may share the Mesh.
 #pragma once
 
 #include "solvers/fem/cell_values.hpp"

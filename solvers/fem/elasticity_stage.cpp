@@ -32,54 +32,83 @@ std::vector<std::string> parse_parts(const std::string& key, const std::string& 
   return parts;
 }
 
-}  // namespace
+// The keys of solve.elasticity, declared once (io/options.hpp).
+struct MaterialKeys {
+  double E = 1.0;
+  double nu = 0.3;
+};
 
-Schema ElasticityStage::schema() {
-  Schema material;
-  material.key("E", ValueKind::number, "Young's modulus").def(1.0).greater_than(0);
-  material.key("nu", ValueKind::number, "Poisson's ratio, in (-1, 0.5)").def(0.3).greater_than(-1);
+// Part names as written (separated by spaces or commas), and the data of the
+// displaced and loaded parts.
+struct BoundaryKeys {
+  std::string clamped;
+  std::string fix_x, fix_y, fix_z;
+  std::string displaced;
+  std::vector<double> displacement{0, 0, 0};
+  std::string loaded;
+  std::vector<double> traction{0, 0, 0};
+};
 
-  Schema boundary;
+// The parts whose component c (x, y, z) is fixed.
+std::string BoundaryKeys::*const kFixed[3] = {&BoundaryKeys::fix_x, &BoundaryKeys::fix_y, &BoundaryKeys::fix_z};
+
+struct Settings {
+  BoxKeys mesh;
+  int degree = 1;
+  MaterialKeys material;
+  std::vector<double> body_force{0, -1, 0};
+  BoundaryKeys boundary;
+  linear::KrylovOptions petsc;
+  DType dtype = DType::float32;
+  std::filesystem::path out = "elasticity.h5";
+};
+
+OptionsSchema<Settings> options() {
+  using S = Settings;
+  using B = BoundaryKeys;
+  OptionsSchema<MaterialKeys> material;
+  material.key("E", &MaterialKeys::E, "Young's modulus").greater_than(0);
+  material.key("nu", &MaterialKeys::nu, "Poisson's ratio, in (-1, 0.5)").greater_than(-1);
+
+  OptionsSchema<B> boundary;
   const std::string parts = " (box sides left/right, bottom/top, front/back, separated by spaces or commas)";
   // No part is clamped by default: a default clamp would override the rollers
   // (fix_x, ...) a case file gives on the same part.
-  boundary.key("clamped", ValueKind::string, "parts where u = 0" + parts).def("\"\"");
+  boundary.key("clamped", &B::clamped, "parts where u = 0" + parts).def("\"\"");
   for (int c = 0; c < 3; ++c)
     boundary
-        .key(fmt::format("fix_{}", kAxes[c]), ValueKind::string,
+        .key(fmt::format("fix_{}", kAxes[c]), kFixed[c],
              fmt::format("parts where u_{} = 0, the other components free (rollers, symmetry planes)", kAxes[c]))
         .def("\"\"");
-  boundary.key("displaced", ValueKind::string, "parts where u = displacement").def("\"\"");
-  boundary.key("displacement", ValueKind::number_list, "prescribed displacement on the displaced parts")
-      .def("[0, 0, 0]");
-  boundary.key("loaded", ValueKind::string, "parts where the traction sigma n = traction acts")
-      .def("\"\"");
-  boundary.key("traction", ValueKind::number_list, "force per unit area on the loaded parts")
-      .def("[0, 0, 0]");
+  boundary.key("displaced", &B::displaced, "parts where u = displacement").def("\"\"");
+  boundary.key("displacement", &B::displacement, "prescribed displacement on the displaced parts").def("[0, 0, 0]");
+  boundary.key("loaded", &B::loaded, "parts where the traction sigma n = traction acts").def("\"\"");
+  boundary.key("traction", &B::traction, "force per unit area on the loaded parts").def("[0, 0, 0]");
 
-  Schema s;
-  s.map("mesh", box_schema("2 (plane strain) or 3", "[40, 8, 8]", false, "[5, 1, 1]"), "box mesh");
-  s.key("degree", ValueKind::integer, "element degree: 1 (P1/Q1) or 2 (P2, simplices only)")
-      .def(1)
-      .at_least(1)
-      .at_most(2);
-  s.map("material", material, "isotropic linear elastic material");
-  s.key("body_force", ValueKind::number_list, "force per unit volume, e.g. density x gravity")
-      .def("[0, -1, 0]");
-  s.map("boundary", boundary, "boundary conditions by part; the rest of the boundary is traction-free");
-  s.map("petsc", linear::krylov_schema(), "linear solver (PETSc options after -- override these)");
-  s.key("dtype", ValueKind::choice, "storage precision").def("float32").choices({"float32", "float64"});
-  s.key("out", ValueKind::output_file, "displacement on the mesh").def("elasticity.h5");
-  return s;
+  OptionsSchema<S> o;
+  o.map("mesh", &S::mesh, box_options("2 (plane strain) or 3", "[40, 8, 8]", false, "[5, 1, 1]"), "box mesh");
+  o.key("degree", &S::degree, "element degree: 1 (P1/Q1) or 2 (P2, simplices only)").at_least(1).at_most(2);
+  o.map("material", &S::material, material, "isotropic linear elastic material");
+  o.key("body_force", &S::body_force, "force per unit volume, e.g. density x gravity").def("[0, -1, 0]");
+  o.map("boundary", &S::boundary, boundary, "boundary conditions by part; the rest of the boundary is traction-free");
+  o.map("petsc", &S::petsc, linear::krylov_options(), "linear solver (PETSc options after -- override these)");
+  o.choice("dtype", &S::dtype, dtype_names(), "storage precision").def("float32");
+  o.file("out", &S::out, ValueKind::output_file, "displacement on the mesh").def("elasticity.h5");
+  return o;
 }
 
-ElasticityStage::ElasticityStage(const StageConfig& config)
-    : degree_(config.get<int>("degree")),
-      young_(config.get<double>("material.E")),
-      poisson_(config.get<double>("material.nu")),
-      dtype_(parse_dtype(config.get<std::string>("dtype"))),
-      out_(config.output_path("out")) {
-  box_ = read_box(config);
+}  // namespace
+
+Schema ElasticityStage::schema() { return options().schema(); }
+
+ElasticityStage::ElasticityStage(const StageConfig& config) {
+  const Settings s = options().read(config);
+  degree_ = s.degree;
+  young_ = s.material.E;
+  poisson_ = s.material.nu;
+  dtype_ = s.dtype;
+  out_ = s.out;
+  box_ = box_mesh(s.mesh);
   const int dim = box_.dim;
   FF_REQUIRE(degree_ == 1 || box_.simplex, InputError,
              "degree 2 needs simplices (mesh.simplex: true): Q2 is not implemented");
@@ -88,24 +117,25 @@ ElasticityStage::ElasticityStage(const StageConfig& config)
   } catch (const InputError& e) {
     throw InputError(fmt::format("material: {}", e.what()));
   }
-  body_force_ = axis_vector(config, "body_force", dim);
+  body_force_ = axis_vector(s.body_force, "body_force", dim);
 
-  clamped_ = parse_parts("boundary.clamped", config.get<std::string>("boundary.clamped"), dim);
+  const BoundaryKeys& b = s.boundary;
+  clamped_ = parse_parts("boundary.clamped", b.clamped, dim);
   for (int c = 0; c < 3; ++c) {
     const std::string key = fmt::format("boundary.fix_{}", kAxes[c]);
-    fixed_component_[c] = parse_parts(key, config.get<std::string>(key), dim);
+    fixed_component_[c] = parse_parts(key, b.*kFixed[c], dim);
     FF_REQUIRE(c < dim || fixed_component_[c].empty(), InputError, "{}: a {}D displacement has no {} component", key,
                dim, kAxes[c]);
   }
-  displaced_ = parse_parts("boundary.displaced", config.get<std::string>("boundary.displaced"), dim);
-  displacement_ = axis_vector(config, "boundary.displacement", dim);
-  loaded_ = parse_parts("boundary.loaded", config.get<std::string>("boundary.loaded"), dim);
-  traction_ = axis_vector(config, "boundary.traction", dim);
+  displaced_ = parse_parts("boundary.displaced", b.displaced, dim);
+  displacement_ = axis_vector(b.displacement, "boundary.displacement", dim);
+  loaded_ = parse_parts("boundary.loaded", b.loaded, dim);
+  traction_ = axis_vector(b.traction, "boundary.traction", dim);
   bool held = !clamped_.empty() || !displaced_.empty();
   for (const auto& parts : fixed_component_) held = held || !parts.empty();
   FF_REQUIRE(held, InputError, "boundary: clamp, displace or fix some part: without it, rigid motions are free");
 
-  solver_ = read_krylov(config);
+  solver_ = s.petsc;
 }
 
 void ElasticityStage::run(const RunContext& context) {
@@ -126,6 +156,7 @@ void ElasticityStage::run(const RunContext& context) {
   for (const auto& part : loaded_)
     options.traction.push_back({part, [t](const FacetPoint&, double* value) { std::copy(t.begin(), t.end(), value); }});
   options.solver = solver_;
+  options.solver.prefix = linear::options_prefix(context.stage_name);
 
   ElasticitySolver solver(mesh, options);
   const linear::KrylovResult& result = solver.solve();

@@ -62,7 +62,7 @@ std::vector<BoundaryFace> boundary_faces(const FeSpace& space, const std::string
     throw InputError(fmt::format("the mesh has no boundary part '{}' (its parts: {})", part,
                                  known.empty() ? "none" : known));
   }
-  DM dm = mesh.dm();
+  DM dm = space.dm();
   const int dim = space.dim();
   const CellShape shape = space.element().shape();
   const int face_corners = is_simplex(shape) ? dim : 1 << (dim - 1);

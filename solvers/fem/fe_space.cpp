@@ -80,16 +80,19 @@ FeSpace::FeSpace(const Mesh& mesh, int degree) : FeSpace(mesh, FeSpaceOptions{de
 FeSpace::FeSpace(const Mesh& mesh, const FeSpaceOptions& options)
     : mesh_(mesh), element_(mesh.shape(), options.degree), components_(options.components) {
   FF_REQUIRE(components_ >= 1 && components_ <= 3, InputError, "a space has 1 to 3 components, got {}", components_);
+  // The clone shares the mesh's topology, coordinates and point SF, and
+  // copies its labels; the section set on it below is this space's alone.
+  FF_PETSC(DMClone(mesh.dm(), dm_.out()));
   build_section(options.dirichlet);
   build_cells();
 }
 
 bool FeSpace::carries_dofs(PetscInt point) const {
   PetscInt begin = 0, end = 0;
-  FF_PETSC(DMPlexGetDepthStratum(mesh_.dm(), 0, &begin, &end));
+  FF_PETSC(DMPlexGetDepthStratum(dm_.get(), 0, &begin, &end));
   if (point >= begin && point < end) return true;
   if (element_.degree() != 2) return false;
-  FF_PETSC(DMPlexGetDepthStratum(mesh_.dm(), 1, &begin, &end));
+  FF_PETSC(DMPlexGetDepthStratum(dm_.get(), 1, &begin, &end));
   return point >= begin && point < end;
 }
 
@@ -104,14 +107,14 @@ std::vector<PetscInt> FeSpace::part_points(const std::string& part) const {
   // The label may mark faces only; the closure adds their edges and vertices.
   std::vector<PetscInt> points;
   PetscHandle<IS, ISDestroy> faces;
-  FF_PETSC(DMGetStratumIS(mesh_.dm(), Mesh::boundary_parts_label, *id, faces.out()));
+  FF_PETSC(DMGetStratumIS(dm_.get(), Mesh::boundary_parts_label, *id, faces.out()));
   if (!faces.get()) return points;  // no point of the part on this rank
   PetscInt n = 0;
   const PetscInt* marked = nullptr;
   FF_PETSC(ISGetLocalSize(faces, &n));
   FF_PETSC(ISGetIndices(faces, &marked));
   for (PetscInt k = 0; k < n; ++k) {
-    Closure closure(mesh_.dm(), marked[k]);
+    Closure closure(dm_.get(), marked[k]);
     for (PetscInt i = 0; i < closure.size(); ++i)
       if (carries_dofs(closure[i])) points.push_back(closure[i]);
   }
@@ -125,7 +128,7 @@ std::vector<long> FeSpace::part_dofs(const std::string& part, int component) con
   FF_REQUIRE(component >= -1 && component < components_, InputError, "component {} of a {}-component space", component,
              components_);
   PetscSection section = nullptr;
-  FF_PETSC(DMGetLocalSection(mesh_.dm(), &section));
+  FF_PETSC(DMGetLocalSection(dm_.get(), &section));
   std::vector<long> dofs;
   for (PetscInt p : part_points(part)) {
     PetscInt offset = 0;
@@ -139,7 +142,7 @@ std::vector<long> FeSpace::part_dofs(const std::string& part, int component) con
 // Dofs on vertices (and edges for P2), `components_` per point; the
 // constrained ones are marked per point as a bit mask of components.
 void FeSpace::build_section(const std::optional<std::vector<DirichletPart>>& dirichlet) {
-  DM dm = mesh_.dm();
+  DM dm = dm_.get();
   PetscInt p_begin = 0, p_end = 0, v_begin = 0, v_end = 0;
   FF_PETSC(DMPlexGetChart(dm, &p_begin, &p_end));
   FF_PETSC(DMPlexGetDepthStratum(dm, 0, &v_begin, &v_end));
@@ -235,7 +238,7 @@ void FeSpace::build_section(const std::optional<std::vector<DirichletPart>>& dir
 
 // Per cell: the vertices in the element's order, and the dofs in basis order.
 void FeSpace::build_cells() {
-  DM dm = mesh_.dm();
+  DM dm = dm_.get();
   PetscSection section = nullptr;
   FF_PETSC(DMGetLocalSection(dm, &section));
   PetscInt c_begin = 0, c_end = 0, v_begin = 0, v_end = 0, e_begin = 0, e_end = 0;
@@ -306,7 +309,7 @@ void FeSpace::build_cells() {
 long FeSpace::global_size() const {
   PetscSection global = nullptr;
   PetscInt size = 0;
-  FF_PETSC(DMGetGlobalSection(mesh_.dm(), &global));
+  FF_PETSC(DMGetGlobalSection(dm_.get(), &global));
   FF_PETSC(PetscSectionGetConstrainedStorageSize(global, &size));
   long local = size, total = 0;
   MPI_Allreduce(&local, &total, 1, MPI_LONG, MPI_SUM, mesh_.comm());
@@ -346,7 +349,7 @@ PetscHandle<Mat, MatDestroy> FeSpace::create_matrix() const {
 
 PetscHandle<Vec, VecDestroy> FeSpace::create_vector() const {
   PetscHandle<Vec, VecDestroy> vector;
-  FF_PETSC(DMCreateGlobalVector(mesh_.dm(), vector.out()));
+  FF_PETSC(DMCreateGlobalVector(dm_.get(), vector.out()));
   // Assembly adds cell vectors whose constrained entries have index -1.
   FF_PETSC(VecSetOption(vector, VEC_IGNORE_NEGATIVE_INDICES, PETSC_TRUE));
   return vector;
@@ -355,7 +358,7 @@ PetscHandle<Vec, VecDestroy> FeSpace::create_vector() const {
 std::vector<double> FeSpace::to_local(Vec global, const std::vector<double>& boundary) const {
   FF_REQUIRE(static_cast<long>(boundary.size()) == local_size_, RunError,
              "boundary values: expected {} local values, got {}", local_size_, boundary.size());
-  DM dm = mesh_.dm();
+  DM dm = dm_.get();
   Vec local = nullptr;
   FF_PETSC(DMGetLocalVector(dm, &local));
   FF_PETSC(DMGlobalToLocalBegin(dm, global, INSERT_VALUES, local));

@@ -1,6 +1,9 @@
 // A Lagrange finite-element space on a distributed Mesh: `components`
 // unknowns per vertex (and per edge for P2), laid out by a PetscSection on the
-// DMPlex. Constrained (Dirichlet) dofs are left out of the global system, and
+// space's own clone of the mesh's DMPlex (DMClone: topology and coordinates
+// shared, the section not), so any number of spaces live on one Mesh side by
+// side: a P1 and a P2 space, or a displacement and a scalar one.
+// Constrained (Dirichlet) dofs are left out of the global system, and
 // assembly lifts their values into the right-hand side. By default every
 // boundary dof is constrained; FeSpaceOptions::dirichlet picks named boundary
 // parts instead, per component if need be.
@@ -45,6 +48,10 @@ class FeSpace {
   FeSpace(const Mesh& mesh, const FeSpaceOptions& options);
 
   const Mesh& mesh() const { return mesh_; }
+  // This space's DMPlex: the mesh's topology with this space's section. Every
+  // vector, matrix, closure and section of the space goes through it, never
+  // through mesh().dm(), which carries no section.
+  DM dm() const { return dm_; }
   const ReferenceElement& element() const { return element_; }
   int dim() const { return element_.dim(); }
   int components() const { return components_; }
@@ -86,6 +93,7 @@ class FeSpace {
   bool carries_dofs(PetscInt point) const;
 
   const Mesh& mesh_;
+  linear::PetscHandle<DM, DMDestroy> dm_;  // the clone of mesh_.dm() that carries this space's section
   ReferenceElement element_;
   int components_ = 1;
   // Every node has all or none of its components constrained, on every rank:

@@ -21,15 +21,104 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The keys of solve.heat, declared once (io/options.hpp).
+struct SourceKeys {
+  double value = 0.0;
+  std::string profile = "constant";
+  double rate = 1.0;
+};
+
+// One condition kind's map: its parts, its data list (values, fluxes or
+// u_inf) and, for Robin, h.
+struct ConditionText {
+  std::string parts;
+  std::vector<double> values{0.0};
+  std::vector<double> h{1.0};
+};
+
+struct Settings {
+  FileOrBoxKeys mesh;
+  int degree = 1;
+  double theta = 0.5;
+  double dt = 0.01;
+  long steps = 100;
+  long store_every = 10;
+  double conductivity = 1.0;
+  double capacity = 1.0;
+  double initial = 0.0;
+  SourceKeys source;
+  ConditionText dirichlet, neumann, robin;
+  linear::KrylovOptions petsc;
+  DType dtype = DType::float32;
+  fs::path out = "heat.h5";
+};
+
+OptionsSchema<Settings> options() {
+  using S = Settings;
+  using C = ConditionText;
+  OptionsSchema<SourceKeys> source;
+  source.key("value", &SourceKeys::value, "f0: the source's amplitude (uniform in space)");
+  source.choice("profile", &SourceKeys::profile, {"constant", "exponential", "sine"},
+                "time profile: constant (f = f0), exponential (f = f0 exp(-rate t)) or sine (f = f0 sin(rate t))")
+      .def("constant");
+  source.key("rate", &SourceKeys::rate, "rate of the exponential and sine profiles");
+
+  const std::string parts =
+      " (box: left/right, bottom/top, front/back; Gmsh: the names of physical groups of dimension dim-1), separated "
+      "by spaces or commas";
+  const std::string per_part = ": one value for all the parts, or one per part";
+  OptionsSchema<C> dirichlet;
+  dirichlet.key("parts", &C::parts,
+                "boundary parts where u = g, which must be listed: none by default (unlike solve.poisson, where none "
+                "means the whole boundary)" + parts)
+      .def("\"\"");
+  dirichlet.key("values", &C::values, "g" + per_part).def("[0.0]");
+  OptionsSchema<C> neumann;
+  neumann.key("parts", &C::parts, "boundary parts where k du/dn = q" + parts).def("\"\"");
+  neumann.key("fluxes", &C::values, "q, the heat flux into the body" + per_part).def("[0.0]");
+  OptionsSchema<C> robin;
+  robin.key("parts", &C::parts, "boundary parts where k du/dn = h (u_inf - u)" + parts).def("\"\"");
+  robin.key("h", &C::h, "heat-transfer coefficient h > 0" + per_part).def("[1.0]").greater_than(0);
+  robin.key("u_inf", &C::values, "ambient value u_inf" + per_part).def("[0.0]");
+
+  OptionsSchema<S> o;
+  o.map("mesh", &S::mesh, file_or_box_options(), "a Gmsh file, or a box mesh");
+  o.key("degree", &S::degree, "Lagrange degree: 1 (P1/Q1) or 2 (P2, simplices)").at_least(1).at_most(2);
+  o.key("theta", &S::theta, "theta-scheme: 0.5 Crank-Nicolson (2nd order), 1 backward Euler (1st order, "
+        "damps every mode); below 0.5 stable only for small dt")
+      .at_least(0)
+      .at_most(1);
+  o.key("dt", &S::dt, "time step").greater_than(0);
+  o.key("steps", &S::steps, "number of time steps, from t = 0").at_least(1).smoke(4);
+  o.key("store_every", &S::store_every, "store u every this many steps (must divide steps); t = 0 is stored too")
+      .at_least(1)
+      .smoke(1);
+  o.key("conductivity", &S::conductivity, "k (constant)").greater_than(0);
+  o.key("capacity", &S::capacity, "c, the heat capacity per volume (constant)").greater_than(0);
+  o.key("initial", &S::initial, "u at t = 0 (constant; Dirichlet parts take their g)");
+  o.map("source", &S::source, source, "the heat source f(t)");
+  o.map("dirichlet", &S::dirichlet, dirichlet, "u = g on boundary parts");
+  o.map("neumann", &S::neumann, neumann, "prescribed heat flux k du/dn = q on boundary parts");
+  o.map("robin", &S::robin, robin,
+        "Newton cooling k du/dn = h (u_inf - u) on boundary parts; parts with no condition are insulated");
+  o.map("petsc", &S::petsc, linear::krylov_options(),
+        "linear solver of every step (PETSc options after -- override these)");
+  o.choice("dtype", &S::dtype, dtype_names(), "storage precision of u").def("float32");
+  o.file("out", &S::out, ValueKind::output_file, "the mesh dataset; its XDMF sidecar is written beside it")
+      .def("heat.h5");
+  return o;
+}
+
 // The parts of one condition kind (`key` is "dirichlet", ...), checked against
 // the mesh's part names when they are known (empty `known`: a Gmsh file made
-// by an earlier stage, checked when the mesh is built), with its data lists.
-HeatConditionKeys read_condition(const StageConfig& config, const std::string& key, const std::string& value_key,
+// by an earlier stage, checked when the mesh is built), with its data lists
+// (`value_key` names the data list, h is Robin's alone).
+HeatConditionKeys read_condition(const ConditionText& text, const std::string& key, const std::string& value_key,
                                  const std::map<std::string, int>& known) {
   HeatConditionKeys condition;
-  condition.parts = split_names(config.get<std::string>(key + ".parts"));
-  condition.values = config.numbers(key + "." + value_key);
-  if (key == "robin") condition.h = config.numbers("robin.h");
+  condition.parts = split_names(text.parts);
+  condition.values = text.values;
+  if (key == "robin") condition.h = text.h;
   check_part_names(key + ".parts", condition.parts, known);
   // The config arrives with defaults filled in (0, and h = 1), so a list that
   // differs from them was written in the case file; without parts it would
@@ -57,92 +146,39 @@ double entry(const std::vector<double>& list, std::size_t k) { return list.size(
 
 }  // namespace
 
-Schema HeatStage::schema() {
-  Schema source;
-  source.key("value", ValueKind::number, "f0: the source's amplitude (uniform in space)").def(0.0);
-  source.key("profile", ValueKind::choice,
-             "time profile: constant (f = f0), exponential (f = f0 exp(-rate t)) or sine (f = f0 sin(rate t))")
-      .def("constant")
-      .choices({"constant", "exponential", "sine"});
-  source.key("rate", ValueKind::number, "rate of the exponential and sine profiles").def(1.0);
+Schema HeatStage::schema() { return options().schema(); }
 
-  const std::string parts =
-      " (box: left/right, bottom/top, front/back; Gmsh: the names of physical groups of dimension dim-1), separated "
-      "by spaces or commas";
-  const std::string per_part = ": one value for all the parts, or one per part";
-  Schema dirichlet;
-  dirichlet.key("parts", ValueKind::string,
-                "boundary parts where u = g, which must be listed: none by default (unlike solve.poisson, where none "
-                "means the whole boundary)" + parts)
-      .def("\"\"");
-  dirichlet.key("values", ValueKind::number_list, "g" + per_part).def("[0.0]");
-  Schema neumann;
-  neumann.key("parts", ValueKind::string, "boundary parts where k du/dn = q" + parts).def("\"\"");
-  neumann.key("fluxes", ValueKind::number_list, "q, the heat flux into the body" + per_part).def("[0.0]");
-  Schema robin;
-  robin.key("parts", ValueKind::string, "boundary parts where k du/dn = h (u_inf - u)" + parts).def("\"\"");
-  robin.key("h", ValueKind::number_list, "heat-transfer coefficient h > 0" + per_part)
-      .def("[1.0]")
-      .greater_than(0);
-  robin.key("u_inf", ValueKind::number_list, "ambient value u_inf" + per_part).def("[0.0]");
-
-  Schema s;
-  s.map("mesh", file_or_box_schema(), "a Gmsh file, or a box mesh");
-  s.key("degree", ValueKind::integer, "Lagrange degree: 1 (P1/Q1) or 2 (P2, simplices)").def(1).at_least(1).at_most(2);
-  s.key("theta", ValueKind::number, "theta-scheme: 0.5 Crank-Nicolson (2nd order), 1 backward Euler (1st order, "
-        "damps every mode); below 0.5 stable only for small dt")
-      .def(0.5)
-      .at_least(0)
-      .at_most(1);
-  s.key("dt", ValueKind::number, "time step").def(0.01).greater_than(0);
-  s.key("steps", ValueKind::integer, "number of time steps, from t = 0").def(100).at_least(1).smoke(4);
-  s.key("store_every", ValueKind::integer, "store u every this many steps (must divide steps); t = 0 is stored too")
-      .def(10)
-      .at_least(1)
-      .smoke(1);
-  s.key("conductivity", ValueKind::number, "k (constant)").def(1.0).greater_than(0);
-  s.key("capacity", ValueKind::number, "c, the heat capacity per volume (constant)").def(1.0).greater_than(0);
-  s.key("initial", ValueKind::number, "u at t = 0 (constant; Dirichlet parts take their g)").def(0.0);
-  s.map("source", source, "the heat source f(t)");
-  s.map("dirichlet", dirichlet, "u = g on boundary parts");
-  s.map("neumann", neumann, "prescribed heat flux k du/dn = q on boundary parts");
-  s.map("robin", robin, "Newton cooling k du/dn = h (u_inf - u) on boundary parts; parts with no condition are insulated");
-  s.map("petsc", linear::krylov_schema(), "linear solver of every step (PETSc options after -- override these)");
-  s.key("dtype", ValueKind::choice, "storage precision of u").def("float32").choices({"float32", "float64"});
-  s.key("out", ValueKind::output_file, "the mesh dataset; its XDMF sidecar is written beside it").def("heat.h5");
-  return s;
-}
-
-HeatStage::HeatStage(const StageConfig& config)
-    : degree_(config.get<int>("degree")),
-      theta_(config.get<double>("theta")),
-      dt_(config.get<double>("dt")),
-      steps_(config.get<long>("steps")),
-      store_every_(config.get<long>("store_every")),
-      conductivity_(config.get<double>("conductivity")),
-      capacity_(config.get<double>("capacity")),
-      initial_(config.get<double>("initial")),
-      source_(config.get<double>("source.value")),
-      source_rate_(config.get<double>("source.rate")),
-      source_profile_(config.get<std::string>("source.profile")),
-      dtype_(parse_dtype(config.get<std::string>("dtype"))),
-      output_(config.output_path("out")) {
-  mesh_ = read_file_or_box(config);
+HeatStage::HeatStage(const StageConfig& config) {
+  const Settings s = options().read(config);
+  degree_ = s.degree;
+  theta_ = s.theta;
+  dt_ = s.dt;
+  steps_ = s.steps;
+  store_every_ = s.store_every;
+  conductivity_ = s.conductivity;
+  capacity_ = s.capacity;
+  initial_ = s.initial;
+  source_ = s.source.value;
+  source_rate_ = s.source.rate;
+  source_profile_ = s.source.profile;
+  dtype_ = s.dtype;
+  output_ = s.out;
+  mesh_ = mesh_keys(s.mesh);
   const std::map<std::string, int> parts = known_boundary_parts(mesh_);
-  FF_REQUIRE(degree_ == 1 || mesh_.box.simplex || config.has("mesh.file"), InputError,
+  FF_REQUIRE(degree_ == 1 || mesh_.box.simplex || !mesh_.file.empty(), InputError,
              "degree: P2 needs a simplex mesh (mesh.simplex: true)");
   FF_REQUIRE(steps_ % store_every_ == 0, InputError, "store_every: {} does not divide steps = {}", store_every_, steps_);
 
-  dirichlet_ = read_condition(config, "dirichlet", "values", parts);
-  neumann_ = read_condition(config, "neumann", "fluxes", parts);
-  robin_ = read_condition(config, "robin", "u_inf", parts);
+  dirichlet_ = read_condition(s.dirichlet, "dirichlet", "values", parts);
+  neumann_ = read_condition(s.neumann, "neumann", "fluxes", parts);
+  robin_ = read_condition(s.robin, "robin", "u_inf", parts);
   std::set<std::string> given;
   for (const auto* condition : {&dirichlet_, &neumann_, &robin_})
     for (const std::string& part : condition->parts)
       FF_REQUIRE(given.insert(part).second, InputError,
                  "boundary part '{}' is named twice in dirichlet/neumann/robin.parts: give each part one condition", part);
 
-  solver_ = read_krylov(config);
+  solver_ = s.petsc;
 }
 
 void HeatStage::run(const RunContext& context) {
@@ -154,6 +190,7 @@ void HeatStage::run(const RunContext& context) {
   options.theta = theta_;
   options.dt = dt_;
   options.solver = solver_;
+  options.solver.prefix = linear::options_prefix(context.stage_name);
   HeatProblem problem;
   const double k = conductivity_, c = capacity_, u0 = initial_;
   problem.conductivity = [k](const IntegrationPoint&) { return k; };

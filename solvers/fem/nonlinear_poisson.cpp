@@ -16,7 +16,7 @@ int rule_degree(const NonlinearPoissonOptions& options) {
 
 // The global vector of the unconstrained entries of `local_values`.
 void to_global(const FeSpace& space, const std::vector<double>& local_values, Vec global) {
-  DM dm = space.mesh().dm();
+  DM dm = space.dm();
   Vec local = nullptr;
   FF_PETSC(DMGetLocalVector(dm, &local));
   PetscScalar* entries = nullptr;

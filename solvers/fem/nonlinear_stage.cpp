@@ -32,55 +32,70 @@ std::function<void(long, double)> iteration_logger(const std::string& stage) {
   };
 }
 
-}  // namespace
+// The keys of solve.nonlinear, declared once (io/options.hpp).
+struct ConductivityKeys {
+  std::string law = "quadratic";
+  double k0 = 1.0;
+  double beta = 1.0;
+};
 
-Schema NonlinearStage::schema() {
-  Schema conductivity;
-  conductivity.key("law", ValueKind::choice, "quadratic: k = k0 (1 + beta u^2); exponential: k = k0 exp(beta u)")
-      .def("quadratic")
-      .choices({"quadratic", "exponential"});
-  conductivity.key("k0", ValueKind::number, "conductivity scale").def(1.0).greater_than(0);
-  conductivity.key("beta", ValueKind::number, "strength of the nonlinearity (>= 0 for the quadratic law)").def(1.0);
+struct Settings {
+  BoxKeys mesh;
+  int degree = 1;
+  ConductivityKeys conductivity;
+  double source = 1.0;
+  double boundary = 0.0;
+  linear::NewtonOptions newton;  // its `linear` is the `petsc` map
+  linear::KrylovOptions petsc = linear::NewtonOptions{}.linear;
+  DType dtype = DType::float32;
+  std::filesystem::path out = "nonlinear.h5";
+};
 
-  Schema s;
-  s.map("mesh", box_schema("2 or 3", "[32, 32, 32]", true, "[1, 1, 1]"), "box mesh");
-  s.key("degree", ValueKind::integer, "element degree: 1 (P1/Q1) or 2 (P2, simplices only)")
-      .def(1)
-      .at_least(1)
-      .at_most(2);
-  s.map("conductivity", conductivity, "the solution-dependent conductivity k(u)");
-  s.key("source", ValueKind::number, "right-hand side f (constant)").def(1.0);
-  s.key("boundary", ValueKind::number, "u on the whole boundary (constant)").def(0.0);
-  s.map("newton", linear::newton_schema(), "Newton's method (PETSc SNES; options after -- override these)");
-  s.map("petsc", linear::krylov_schema(linear::NewtonOptions{}.linear),
+OptionsSchema<Settings> options() {
+  using S = Settings;
+  OptionsSchema<ConductivityKeys> conductivity;
+  conductivity.choice("law", &ConductivityKeys::law, {"quadratic", "exponential"},
+                      "quadratic: k = k0 (1 + beta u^2); exponential: k = k0 exp(beta u)")
+      .def("quadratic");
+  conductivity.key("k0", &ConductivityKeys::k0, "conductivity scale").greater_than(0);
+  conductivity.key("beta", &ConductivityKeys::beta, "strength of the nonlinearity (>= 0 for the quadratic law)");
+
+  OptionsSchema<S> o;
+  o.map("mesh", &S::mesh, box_options("2 or 3", "[32, 32, 32]", true, "[1, 1, 1]"), "box mesh");
+  o.key("degree", &S::degree, "element degree: 1 (P1/Q1) or 2 (P2, simplices only)").at_least(1).at_most(2);
+  o.map("conductivity", &S::conductivity, conductivity, "the solution-dependent conductivity k(u)");
+  o.key("source", &S::source, "right-hand side f (constant)");
+  o.key("boundary", &S::boundary, "u on the whole boundary (constant)");
+  o.map("newton", &S::newton, linear::newton_options(), "Newton's method (PETSc SNES; options after -- override these)");
+  o.map("petsc", &S::petsc, linear::krylov_options(linear::NewtonOptions{}.linear),
         "linear solver of each Newton step (PETSc options after -- override these)");
-  s.key("dtype", ValueKind::choice, "storage precision of u")
-      .def("float32")
-      .choices({"float32", "float64"});
-  s.key("out", ValueKind::output_file, "solution on the mesh and Newton history").def("nonlinear.h5");
-  return s;
+  o.choice("dtype", &S::dtype, dtype_names(), "storage precision of u").def("float32");
+  o.file("out", &S::out, ValueKind::output_file, "solution on the mesh and Newton history").def("nonlinear.h5");
+  return o;
 }
 
-NonlinearStage::NonlinearStage(const StageConfig& config)
-    : degree_(config.get<int>("degree")),
-      law_(config.get<std::string>("conductivity.law")),
-      k0_(config.get<double>("conductivity.k0")),
-      beta_(config.get<double>("conductivity.beta")),
-      source_(config.get<double>("source")),
-      boundary_(config.get<double>("boundary")),
-      dtype_(parse_dtype(config.get<std::string>("dtype"))),
-      out_(config.output_path("out")) {
-  box_ = read_box(config);
+}  // namespace
+
+Schema NonlinearStage::schema() { return options().schema(); }
+
+NonlinearStage::NonlinearStage(const StageConfig& config) {
+  const Settings s = options().read(config);
+  degree_ = s.degree;
+  law_ = s.conductivity.law;
+  k0_ = s.conductivity.k0;
+  beta_ = s.conductivity.beta;
+  source_ = s.source;
+  boundary_ = s.boundary;
+  dtype_ = s.dtype;
+  out_ = s.out;
+  box_ = box_mesh(s.mesh);
   FF_REQUIRE(degree_ == 1 || box_.simplex, InputError,
              "degree 2 needs simplices (mesh.simplex: true): Q2 is not implemented");
   FF_REQUIRE(law_ != "quadratic" || beta_ >= 0, InputError,
              "conductivity.beta: the quadratic law k0 (1 + beta u^2) needs beta >= 0 to stay positive, got {}", beta_);
 
-  solver_.rtol = config.get<double>("newton.rtol");
-  solver_.atol = config.get<double>("newton.atol");
-  solver_.max_it = config.get<long>("newton.max_it");
-  solver_.options = config.get<std::string>("newton.options");
-  solver_.linear = read_krylov(config);
+  solver_ = s.newton;
+  solver_.linear = s.petsc;
 }
 
 void NonlinearStage::run(const RunContext& context) {
@@ -91,6 +106,7 @@ void NonlinearStage::run(const RunContext& context) {
   options.degree = degree_;
   options.conductivity = {parse_conductivity_law(law_), k0_, beta_};
   options.solver = solver_;
+  options.solver.prefix = linear::options_prefix(context.stage_name);
   options.solver.monitor = iteration_logger(context.stage_name);
   NonlinearPoissonSolver solver(mesh, options);
   NonlinearPoissonData data;

@@ -5,7 +5,8 @@
 #include "solvers/fem/mesh_export.hpp"
 #include "solvers/fem/poisson.hpp"
 #include "solvers/fem/stage_mesh.hpp"
-#include "solvers/spectral/grf_stage.hpp"
+#include "solvers/fourier/covariance_options.hpp"
+#include "solvers/fourier/plan_sharing.hpp"
 
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
@@ -30,78 +31,118 @@ auto timed(const char* label, double& seconds, F&& make) {
   return result;
 }
 
-}  // namespace
+// The keys of solve.poisson, declared once (io/options.hpp).
+struct CoefficientKeys {
+  spectral::GrfOptions covariance;  // put on the grid n^dim in the constructor
+  CoefficientSource::Kind kind = CoefficientSource::Kind::constant;
+  double value = 1.0;
+  int n = 64;
+  bool exponentiate = false;
+  double high = 12.0;
+  double low = 3.0;
+  fs::path file;
+  std::string field = "inputs/a";
+  long sample = 0;
+};
 
-Schema PoissonStage::schema() {
-  Schema coefficient = spectral::covariance_schema(2.0, 3.0, 1.0);
-  coefficient.key("kind", ValueKind::choice, "constant (value), grf (a random field) or file (a nodal field of a mesh dataset)")
-      .def("constant")
-      .choices({"constant", "grf", "file"});
-  coefficient.key("value", ValueKind::number, "constant: a").def(1.0).greater_than(0);
-  coefficient.key("n", ValueKind::integer, "grf: grid points per axis of the periodic grid stretched over the mesh's bounding box")
-      .def(64).at_least(4).at_most(4096).smoke(16);
-  coefficient.key("transform", ValueKind::choice, "grf: threshold (a = high where the GRF >= 0, low elsewhere) or exp (a = exp(GRF))")
-      .def("threshold")
-      .choices({"threshold", "exp"});
-  coefficient.key("high", ValueKind::number, "grf, threshold: a where the GRF is >= 0").def(12.0).greater_than(0);
-  coefficient.key("low", ValueKind::number, "grf, threshold: a where the GRF is < 0").def(3.0).greater_than(0);
-  coefficient.key("file", ValueKind::dataset_file, "file: a mesh dataset on the same mesh (e.g. an earlier solve.poisson output)");
-  coefficient.key("field", ValueKind::string, "file: the nodal field, [n_samples, n_nodes]").def("inputs/a");
-  coefficient.key("sample", ValueKind::integer, "file: the sample to use").def(0).at_least(0);
+struct DirichletKeys {
+  std::string parts;  // empty: the whole boundary
+  std::vector<double> values{0.0};
+};
 
-  Schema dirichlet;
-  dirichlet.key("parts", ValueKind::string,
+struct Settings {
+  FileOrBoxKeys mesh;
+  int degree = 1;
+  CoefficientKeys coefficient;
+  double source = 1.0;
+  DirichletKeys dirichlet;
+  linear::KrylovOptions petsc;
+  DType dtype = DType::float32;
+  fs::path out = "poisson.h5";
+};
+
+OptionsSchema<Settings> options() {
+  using S = Settings;
+  using C = CoefficientKeys;
+  using Kind = CoefficientSource::Kind;
+  OptionsSchema<C> coefficient;
+  coefficient.merge(&C::covariance, spectral::covariance_options(2.0, 3.0, 1.0));
+  coefficient.choice("kind", &C::kind, {{"constant", Kind::constant}, {"grf", Kind::grf}, {"file", Kind::file}},
+                     "constant (value), grf (a random field) or file (a nodal field of a mesh dataset)")
+      .def("constant");
+  coefficient.key("value", &C::value, "constant: a").greater_than(0);
+  coefficient.key("n", &C::n, "grf: grid points per axis of the periodic grid stretched over the mesh's bounding box")
+      .at_least(4)
+      .at_most(4096)
+      .smoke(16);
+  coefficient.choice("transform", &C::exponentiate, {{"threshold", false}, {"exp", true}},
+                     "grf: threshold (a = high where the GRF >= 0, low elsewhere) or exp (a = exp(GRF))")
+      .def("threshold");
+  coefficient.key("high", &C::high, "grf, threshold: a where the GRF is >= 0").greater_than(0);
+  coefficient.key("low", &C::low, "grf, threshold: a where the GRF is < 0").greater_than(0);
+  coefficient.file("file", &C::file, ValueKind::dataset_file,
+                   "file: a mesh dataset on the same mesh (e.g. an earlier solve.poisson output)");
+  coefficient.key("field", &C::field, "file: the nodal field, [n_samples, n_nodes]").def("inputs/a");
+  coefficient.key("sample", &C::sample, "file: the sample to use").at_least(0);
+
+  OptionsSchema<DirichletKeys> dirichlet;
+  dirichlet.key("parts", &DirichletKeys::parts,
                 "boundary parts where u = g, e.g. \"left, right\" (box: left/right/bottom/top/front/back; Gmsh: the "
                 "names of physical groups of dimension dim-1); empty: the whole boundary. Elsewhere a du/dn = 0")
       .def("\"\"");
-  dirichlet.key("values", ValueKind::number_list, "g on each listed part, or one value for all").def("[0.0]");
+  dirichlet.key("values", &DirichletKeys::values, "g on each listed part, or one value for all").def("[0.0]");
 
-  Schema s;
-  s.map("mesh", file_or_box_schema(), "a Gmsh file, or a box mesh");
-  s.key("degree", ValueKind::integer, "Lagrange degree: 1 (P1/Q1) or 2 (P2, simplices)").def(1).at_least(1).at_most(2);
-  s.map("coefficient", coefficient, "the conductivity a > 0");
-  s.key("source", ValueKind::number, "right-hand side f (constant)").def(1.0);
-  s.map("dirichlet", dirichlet, "u = g on boundary parts");
-  s.map("petsc", linear::krylov_schema(), "linear solver (PETSc options after -- override these)");
-  s.key("dtype", ValueKind::choice, "storage precision of a and u").def("float32").choices({"float32", "float64"});
-  s.key("out", ValueKind::output_file, "the mesh dataset; its XDMF sidecar is written beside it").def("poisson.h5");
-  return s;
+  OptionsSchema<S> o;
+  o.map("mesh", &S::mesh, file_or_box_options(), "a Gmsh file, or a box mesh");
+  o.key("degree", &S::degree, "Lagrange degree: 1 (P1/Q1) or 2 (P2, simplices)").at_least(1).at_most(2);
+  o.map("coefficient", &S::coefficient, coefficient, "the conductivity a > 0");
+  o.key("source", &S::source, "right-hand side f (constant)");
+  o.map("dirichlet", &S::dirichlet, dirichlet, "u = g on boundary parts");
+  o.map("petsc", &S::petsc, linear::krylov_options(), "linear solver (PETSc options after -- override these)");
+  o.choice("dtype", &S::dtype, dtype_names(), "storage precision of a and u").def("float32");
+  o.file("out", &S::out, ValueKind::output_file, "the mesh dataset; its XDMF sidecar is written beside it")
+      .def("poisson.h5");
+  return o;
 }
 
-PoissonStage::PoissonStage(const StageConfig& config)
-    : degree_(config.get<int>("degree")),
-      source_(config.get<double>("source")),
-      dirichlet_parts_(split_names(config.get<std::string>("dirichlet.parts"))),
-      dirichlet_values_(config.numbers("dirichlet.values")),
-      dtype_(parse_dtype(config.get<std::string>("dtype"))),
-      output_(config.output_path("out")) {
-  mesh_ = read_file_or_box(config);
+}  // namespace
+
+Schema PoissonStage::schema() { return options().schema(); }
+
+PoissonStage::PoissonStage(const StageConfig& config) {
+  const Settings s = options().read(config);
+  degree_ = s.degree;
+  source_ = s.source;
+  dirichlet_parts_ = split_names(s.dirichlet.parts);
+  dirichlet_values_ = s.dirichlet.values;
+  dtype_ = s.dtype;
+  output_ = s.out;
+  mesh_ = mesh_keys(s.mesh);
   const std::map<std::string, int> parts = known_boundary_parts(mesh_);
-  FF_REQUIRE(degree_ == 1 || mesh_.box.simplex || config.has("mesh.file"), InputError,
+  FF_REQUIRE(degree_ == 1 || mesh_.box.simplex || !mesh_.file.empty(), InputError,
              "degree: P2 needs a simplex mesh (mesh.simplex: true)");
   check_part_names("dirichlet.parts", dirichlet_parts_, parts);
   const std::size_t n_parts = std::max<std::size_t>(dirichlet_parts_.size(), 1);
   FF_REQUIRE(dirichlet_values_.size() == 1 || dirichlet_values_.size() == n_parts, InputError,
              "dirichlet.values: give one value, or one per part ({} parts), got {}", n_parts, dirichlet_values_.size());
 
-  const std::string kind = config.get<std::string>("coefficient.kind");
-  coefficient_.value = config.get<double>("coefficient.value");
-  if (kind == "grf") {
+  const CoefficientKeys& c = s.coefficient;
+  coefficient_.value = c.value;
+  if (c.kind == CoefficientSource::Kind::grf) {
     coefficient_.kind = CoefficientSource::Kind::grf;
     // The dimension is the mesh's, known for boxes now and for files at run.
-    coefficient_.grf = spectral::read_covariance(config, "coefficient", mesh_.file.empty() ? mesh_.box.dim : 2,
-                                                 config.get<int>("coefficient.n"));
-    coefficient_.exponentiate = config.get<std::string>("coefficient.transform") == "exp";
-    coefficient_.high = config.get<double>("coefficient.high");
-    coefficient_.low = config.get<double>("coefficient.low");
-  } else if (kind == "file") {
+    coefficient_.grf = spectral::on_grid(c.covariance, mesh_.file.empty() ? mesh_.box.dim : 2, c.n);
+    coefficient_.exponentiate = c.exponentiate;
+    coefficient_.high = c.high;
+    coefficient_.low = c.low;
+  } else if (c.kind == CoefficientSource::Kind::file) {
     coefficient_.kind = CoefficientSource::Kind::file;
-    FF_REQUIRE(config.has("coefficient.file"), InputError, "coefficient.file: required when coefficient.kind is file");
-    coefficient_.file = config.get<std::string>("coefficient.file");
-    coefficient_.field = config.get<std::string>("coefficient.field");
-    coefficient_.sample = config.get<long>("coefficient.sample");
+    FF_REQUIRE(!c.file.empty(), InputError, "coefficient.file: required when coefficient.kind is file");
+    coefficient_.file = c.file;
+    coefficient_.field = c.field;
+    coefficient_.sample = c.sample;
   }
-  solver_ = read_krylov(config);
+  solver_ = s.petsc;
 }
 
 void PoissonStage::run(const RunContext& context) {
@@ -112,6 +153,7 @@ void PoissonStage::run(const RunContext& context) {
   PoissonOptions options;
   options.degree = degree_;
   options.solver = solver_;
+  options.solver.prefix = linear::options_prefix(context.stage_name);
   if (!dirichlet_parts_.empty()) {
     options.dirichlet.emplace();
     for (const std::string& part : dirichlet_parts_) options.dirichlet->push_back({part, -1});
@@ -123,8 +165,9 @@ void PoissonStage::run(const RunContext& context) {
   const double space_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - space_start).count();
   record_time("poisson.space", space_seconds);
 
+  const CoefficientDraw draw{context.seed, context.stage_name, spectral::wisdom_file_for(context.stage_dir)};
   const std::vector<double> a = timed("poisson.coefficient", coefficient_seconds,
-                                     [&] { return coefficient_at_dofs(space, coefficient_, context); });
+                                     [&] { return coefficient_at_dofs(space, coefficient_, draw); });
   for (long dof = 0; dof < space.local_size(); ++dof)
     FF_REQUIRE(a[dof] > 0 && std::isfinite(a[dof]), InputError,
                "coefficient: a must be positive and finite, got {} at ({:g})", a[dof],

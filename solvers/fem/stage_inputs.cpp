@@ -11,21 +11,47 @@
 
 namespace ff::fem {
 
-Schema file_or_box_schema() {
-  // The box keys and their reading are box_schema's and read_box's, so a box
-  // means the same in every stage; the file comes last and overrides them.
-  Schema mesh = box_schema("box mesh: dimension, 2 or 3", "[16, 16, 16]", true, "[1, 1, 1]");
-  mesh.key("file", ValueKind::input_file,
-           "Gmsh 4 ASCII mesh (.msh; path as given, from the working directory); when set, the box keys are unused");
-  return mesh;
+OptionsSchema<BoxKeys> box_options(const std::string& dim_help, const std::string& cells, bool simplex,
+                                   const std::string& upper) {
+  OptionsSchema<BoxKeys> o;
+  o.key("dim", &BoxKeys::dim, dim_help).def(2).at_least(2).at_most(3);
+  o.key("cells", &BoxKeys::cells, "cells per axis (the first dim entries are used)").def(cells).at_least(1).smoke(8);
+  o.key("simplex", &BoxKeys::simplex, "triangles/tetrahedra, else quadrilaterals/hexahedra").def(simplex);
+  o.key("lower", &BoxKeys::lower, "lower corner of the box").def("[0, 0, 0]");
+  o.key("upper", &BoxKeys::upper, "upper corner of the box").def(upper);
+  return o;
 }
 
-MeshKeys read_file_or_box(const StageConfig& config) {
+BoxMeshOptions box_mesh(const BoxKeys& keys) {
+  BoxMeshOptions box;
+  box.dim = keys.dim;
+  box.simplex = keys.simplex;
+  FF_REQUIRE(static_cast<int>(keys.cells.size()) >= box.dim, InputError, "mesh.cells: expected {} counts, got {}",
+             box.dim, keys.cells.size());
+  for (int a = 0; a < box.dim; ++a) box.cells[a] = static_cast<int>(keys.cells[a]);
+  box.lower = axis_vector(keys.lower, "mesh.lower", box.dim);
+  box.upper = axis_vector(keys.upper, "mesh.upper", box.dim);
+  for (int a = 0; a < box.dim; ++a)
+    FF_REQUIRE(box.upper[a] > box.lower[a], InputError, "mesh.upper must exceed mesh.lower on axis {}", "xyz"[a]);
+  return box;
+}
+
+OptionsSchema<FileOrBoxKeys> file_or_box_options() {
+  // The box keys and their checks are box_options' and box_mesh's, so a box
+  // means the same in every stage; the file comes last and overrides them.
+  OptionsSchema<FileOrBoxKeys> o;
+  o.merge(&FileOrBoxKeys::box, box_options("box mesh: dimension, 2 or 3", "[16, 16, 16]", true, "[1, 1, 1]"));
+  o.file("file", &FileOrBoxKeys::file, ValueKind::input_file,
+         "Gmsh 4 ASCII mesh (.msh; path as given, from the working directory); when set, the box keys are unused");
+  return o;
+}
+
+MeshKeys mesh_keys(const FileOrBoxKeys& keys) {
   MeshKeys mesh;
-  if (config.has("mesh.file"))
-    mesh.file = config.get<std::string>("mesh.file");
+  if (!keys.file.empty())
+    mesh.file = keys.file;
   else
-    mesh.box = read_box(config);
+    mesh.box = box_mesh(keys.box);
   return mesh;
 }
 
@@ -35,36 +61,7 @@ std::map<std::string, int> known_boundary_parts(const MeshKeys& mesh) {
   return {};
 }
 
-Schema box_schema(const std::string& dim_help, const std::string& cells, bool simplex, const std::string& upper) {
-  Schema mesh;
-  mesh.key("dim", ValueKind::integer, dim_help).def(2).at_least(2).at_most(3);
-  mesh.key("cells", ValueKind::integer_list, "cells per axis (the first dim entries are used)")
-      .def(cells)
-      .at_least(1)
-      .smoke(8);
-  mesh.key("simplex", ValueKind::boolean, "triangles/tetrahedra, else quadrilaterals/hexahedra").def(simplex);
-  mesh.key("lower", ValueKind::number_list, "lower corner of the box").def("[0, 0, 0]");
-  mesh.key("upper", ValueKind::number_list, "upper corner of the box").def(upper);
-  return mesh;
-}
-
-BoxMeshOptions read_box(const StageConfig& config) {
-  BoxMeshOptions box;
-  box.dim = config.get<int>("mesh.dim");
-  box.simplex = config.get<bool>("mesh.simplex");
-  const std::vector<long> cells = config.integers("mesh.cells");
-  FF_REQUIRE(static_cast<int>(cells.size()) >= box.dim, InputError, "mesh.cells: expected {} counts, got {}", box.dim,
-             cells.size());
-  for (int a = 0; a < box.dim; ++a) box.cells[a] = static_cast<int>(cells[a]);
-  box.lower = axis_vector(config, "mesh.lower", box.dim);
-  box.upper = axis_vector(config, "mesh.upper", box.dim);
-  for (int a = 0; a < box.dim; ++a)
-    FF_REQUIRE(box.upper[a] > box.lower[a], InputError, "mesh.upper must exceed mesh.lower on axis {}", "xyz"[a]);
-  return box;
-}
-
-std::array<double, 3> axis_vector(const StageConfig& config, const std::string& key, int dim) {
-  const std::vector<double> values = config.numbers(key);
+std::array<double, 3> axis_vector(const std::vector<double>& values, const std::string& key, int dim) {
   FF_REQUIRE(static_cast<int>(values.size()) >= dim, InputError, "{}: expected {} numbers (one per axis), got {}", key,
              dim, values.size());
   std::array<double, 3> out{0, 0, 0};
@@ -94,15 +91,21 @@ void check_part_names(const std::string& key, const std::vector<std::string>& na
   }
 }
 
-linear::KrylovOptions read_krylov(const StageConfig& config) {
-  linear::KrylovOptions solver;
-  solver.ksp_type = config.get<std::string>("petsc.ksp_type");
-  solver.pc_type = config.get<std::string>("petsc.pc_type");
-  solver.rtol = config.get<double>("petsc.rtol");
-  solver.atol = config.get<double>("petsc.atol");
-  solver.max_it = config.get<long>("petsc.max_it");
-  solver.options = config.get<std::string>("petsc.options");
-  return solver;
+OptionsSchema<SampleSplit> sample_split_options(long train, long test, long smoke_train, long smoke_test) {
+  OptionsSchema<SampleSplit> o;
+  o.key("train", &SampleSplit::train, "training samples (indices 0 .. train-1)")
+      .def(train)
+      .at_least(1)
+      .smoke(smoke_train);
+  o.key("test", &SampleSplit::test, "test samples (the indices after the training ones)")
+      .def(test)
+      .at_least(0)
+      .smoke(smoke_test);
+  return o;
+}
+
+std::vector<std::pair<std::string, DType>> dtype_names() {
+  return {{"float32", DType::float32}, {"float64", DType::float64}};
 }
 
 }  // namespace ff::fem

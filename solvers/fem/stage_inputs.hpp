@@ -1,36 +1,64 @@
-// The case-file keys the finite-element stages share, read into plain
-// structs: where the mesh comes from (a Gmsh file or a box), lists of
-// boundary part names, vectors with one entry per axis and the `petsc:` map.
-// This header stays free of PETSc so that stage headers, which the stage
-// registry includes, can hold what it returns; building the mesh from it is
-// in solvers/fem/stage_mesh.hpp.
+// The case-file keys the finite-element stages share, declared once through
+// OptionsSchema (io/options.hpp) and read into plain structs: where the mesh
+// comes from (a Gmsh file or a box), lists of boundary part names, vectors
+// with one entry per axis, the `samples` split and the storage `dtype`; the
+// `petsc:` and `newton:` maps are solvers/linear's krylov_options and
+// newton_options. This header stays free of PETSc so that stage headers,
+// which the stage registry includes, can hold what it returns; building the
+// mesh from it is in solvers/fem/stage_mesh.hpp.
 #pragma once
 
-#include "io/stage.hpp"
+#include "io/dataset_layout.hpp"
+#include "io/options.hpp"
 #include "solvers/fem/box_mesh_options.hpp"
-#include "solvers/linear/krylov_options.hpp"
 
 #include <array>
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ff::fem {
 
-// The mesh of a stage that takes a Gmsh file or a box: the file when `file`
-// is set, else the box.
+// The box keys of a `mesh:` map as a case file gives them: the lists as
+// written (the first dim entries are used), checked by box_mesh.
+struct BoxKeys {
+  int dim = 2;
+  std::vector<long> cells;
+  bool simplex = true;
+  std::vector<double> lower;
+  std::vector<double> upper;
+};
+
+// The box keys of every stage, the `mesh:` map of one that only takes boxes:
+// dim, cells, simplex, lower and upper, of which the first dim entries are
+// used. The defaults of cells and upper are lists as a case file writes them,
+// e.g. "[40, 8, 8]".
+OptionsSchema<BoxKeys> box_options(const std::string& dim_help, const std::string& cells, bool simplex,
+                                   const std::string& upper);
+
+// The box of those keys. InputError when a list is too short or a corner
+// does not lie below the other.
+BoxMeshOptions box_mesh(const BoxKeys& keys);
+
+// The `mesh:` map of a stage that takes a Gmsh file or a box: the keys of
+// box_options (a unit square or cube of 16 cells per axis by default), then
+// `file`, which overrides them when set.
+struct FileOrBoxKeys {
+  BoxKeys box;
+  std::filesystem::path file;
+};
+OptionsSchema<FileOrBoxKeys> file_or_box_options();
+
+// The mesh of such a stage: the file when `file` is set, else the box.
 struct MeshKeys {
   std::filesystem::path file;
   BoxMeshOptions box;
 };
 
-// The `mesh:` map of such a stage: `file`, or the keys of box_schema (a unit
-// square or cube of 16 cells per axis by default).
-Schema file_or_box_schema();
-
-// Reads that map; the box as read_box does.
-MeshKeys read_file_or_box(const StageConfig& config);
+// The file, or the box as box_mesh makes it (its checks only without a file).
+MeshKeys mesh_keys(const FileOrBoxKeys& keys);
 
 // Boundary part names and ids of the mesh, known before it is built: the
 // box's sides, or the file's physical groups. Empty for a file that does not
@@ -38,19 +66,9 @@ MeshKeys read_file_or_box(const StageConfig& config);
 // when the mesh is built.
 std::map<std::string, int> known_boundary_parts(const MeshKeys& mesh);
 
-// The box keys of every stage, the `mesh:` map of one that only takes boxes:
-// dim, simplex, and cells, lower and upper of which the first dim entries are
-// used. The defaults of
-// cells and upper are lists as a case file writes them, e.g. "[40, 8, 8]".
-Schema box_schema(const std::string& dim_help, const std::string& cells, bool simplex, const std::string& upper);
-
-// Reads that map. InputError when a list is too short or a corner does not
-// lie below the other.
-BoxMeshOptions read_box(const StageConfig& config);
-
-// The first `dim` entries of the number list `key`, the rest 0. InputError
-// when it has fewer.
-std::array<double, 3> axis_vector(const StageConfig& config, const std::string& key, int dim);
+// The first `dim` entries of the number list `values` of the key `key`, the
+// rest 0. InputError naming `key` when it has fewer.
+std::array<double, 3> axis_vector(const std::vector<double>& values, const std::string& key, int dim);
 
 // "left, right" or "left right" -> {"left", "right"}.
 std::vector<std::string> split_names(const std::string& text);
@@ -61,7 +79,16 @@ std::vector<std::string> split_names(const std::string& text);
 void check_part_names(const std::string& key, const std::vector<std::string>& names,
                       const std::map<std::string, int>& known);
 
-// The `petsc:` map (linear::krylov_schema) of a stage.
-linear::KrylovOptions read_krylov(const StageConfig& config);
+// The `samples` map of a dataset stage: the keys of io's
+// sample_split_schema(train, test, smoke_train, smoke_test), key for key
+// (tests/fem/test_stage_options.cpp holds them equal), bound to a SampleSplit.
+struct SampleSplit {
+  long train = 0;  // samples 0 .. train-1
+  long test = 0;   // the samples after them
+};
+OptionsSchema<SampleSplit> sample_split_options(long train, long test, long smoke_train, long smoke_test);
+
+// The names of the storage precisions, for o.choice("dtype", ...).
+std::vector<std::pair<std::string, DType>> dtype_names();
 
 }  // namespace ff::fem

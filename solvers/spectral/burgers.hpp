@@ -9,7 +9,7 @@
 // number dt·max|u|·n at `cfl`, without it a larger CFL number is an error.
 #pragma once
 
-#include "solvers/spectral/fft.hpp"
+#include "solvers/fourier/fft.hpp"
 #include "solvers/spectral/integrating_factor_rk4.hpp"
 #include "solvers/spectral/spectral_grid.hpp"
 

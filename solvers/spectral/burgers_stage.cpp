@@ -3,50 +3,81 @@
 #include "core/hash.hpp"
 #include "core/timer.hpp"
 #include "io/sample_loop.hpp"
-#include "solvers/spectral/grf_stage.hpp"
-#include "solvers/spectral/plan_sharing.hpp"
+#include "solvers/fourier/covariance_options.hpp"
+#include "solvers/fourier/plan_sharing.hpp"
 #include "solvers/spectral/recording.hpp"
+#include "solvers/spectral/stage_options.hpp"
 
 #include <spdlog/spdlog.h>
 
 namespace ff::spectral {
 
-Schema BurgersStage::schema() {
-  Schema grid;
-  grid.key("n", ValueKind::integer, "solve grid points").def(8192).at_least(16).at_most(1 << 20).smoke(256);
+namespace {
 
-  Schema time;
-  time.key("max_dt", ValueKind::number, "largest time step").def(1e-3).greater_than(0);
-  time.key("cfl", ValueKind::number, "CFL limit dt*max|u|*n").def(0.5).greater_than(0);
-  time.key("adaptive", ValueKind::boolean, "shrink steps to keep the CFL number (else exceeding it is an error)")
-      .def(true);
+struct Settings {
+  struct Grid {
+    int n = 8192;
+  };
+  struct Time {
+    double max_dt = 1e-3, cfl = 0.5;
+    bool adaptive = true;
+  };
+  Grid grid;
+  long store_n = 1024;
+  double nu = 0.1, final_time = 1.0, record_every = 1.0;
+  Time time;
+  GrfOptions initial;
+  SampleSplit samples;
+  DType dtype = DType::float32;
+  std::filesystem::path out = "burgers.h5";
+};
 
-  Schema s;
-  s.map("grid", grid, "periodic solve grid on [0,1)");
-  s.key("store_n", ValueKind::integer, "stored points (every grid.n/store_n-th point)").def(1024).at_least(2).smoke(64);
-  s.key("nu", ValueKind::number, "viscosity").def(0.1).greater_than(0);
-  s.key("final_time", ValueKind::number, "end time T").def(1.0).greater_than(0).smoke(0.1);
-  s.key("record_every", ValueKind::number, "record u every this much time (T must be a multiple)").def(1.0).greater_than(0).smoke(0.05);
-  s.map("time", time, "IFRK4 time stepping");
-  s.map("initial", covariance_schema(2.0, 5.0, 25.0), "u0 ~ N(0, sigma^2 (-Laplacian + tau^2 I)^(-alpha))");
-  s.map("samples", sample_split_schema(1000, 200, 4, 2), "number of samples per split");
-  s.key("dtype", ValueKind::choice, "storage precision").def("float32").choices({"float32", "float64"});
-  s.key("out", ValueKind::output_file, "dataset file").def("burgers.h5");
-  return s;
+// String defaults are given to .def as the plain YAML text the manual has
+// always shown (the member's default would be written quoted).
+OptionsSchema<Settings> options() {
+  using S = Settings;
+  OptionsSchema<S::Grid> grid;
+  grid.key("n", &S::Grid::n, "solve grid points").at_least(16).at_most(1 << 20).smoke(256);
+
+  OptionsSchema<S::Time> time;
+  time.key("max_dt", &S::Time::max_dt, "largest time step").greater_than(0);
+  time.key("cfl", &S::Time::cfl, "CFL limit dt*max|u|*n").greater_than(0);
+  time.key("adaptive", &S::Time::adaptive, "shrink steps to keep the CFL number (else exceeding it is an error)");
+
+  OptionsSchema<S> o;
+  o.map("grid", &S::grid, grid, "periodic solve grid on [0,1)");
+  o.key("store_n", &S::store_n, "stored points (every grid.n/store_n-th point)").at_least(2).smoke(64);
+  o.key("nu", &S::nu, "viscosity").greater_than(0);
+  o.key("final_time", &S::final_time, "end time T").greater_than(0).smoke(0.1);
+  o.key("record_every", &S::record_every, "record u every this much time (T must be a multiple)")
+      .greater_than(0)
+      .smoke(0.05);
+  o.map("time", &S::time, time, "IFRK4 time stepping");
+  o.map("initial", &S::initial, covariance_options(2.0, 5.0, 25.0),
+        "u0 ~ N(0, sigma^2 (-Laplacian + tau^2 I)^(-alpha))");
+  o.map("samples", &S::samples, sample_split_options(1000, 200, 4, 2), "number of samples per split");
+  o.choice("dtype", &S::dtype, dtype_names(), "storage precision").def("float32");
+  o.file("out", &S::out, ValueKind::output_file, "dataset file").def("burgers.h5");
+  return o;
 }
 
-BurgersStage::BurgersStage(const StageConfig& config)
-    : initial_(read_covariance(config, "initial", 1, config.get<int>("grid.n"))),
-      recording_(read_recording(config)),
-      train_(config.get<long>("samples.train")),
-      test_(config.get<long>("samples.test")),
-      dtype_(parse_dtype(config.get<std::string>("dtype"))),
-      out_(config.output_path("out")) {
-  solver_.n = config.get<int>("grid.n");
-  solver_.nu = config.get<double>("nu");
-  solver_.max_dt = config.get<double>("time.max_dt");
-  solver_.cfl = config.get<double>("time.cfl");
-  solver_.adaptive = config.get<bool>("time.adaptive");
+}  // namespace
+
+Schema BurgersStage::schema() { return options().schema(); }
+
+BurgersStage::BurgersStage(const StageConfig& config) {
+  const Settings s = options().read(config);
+  initial_ = on_grid(s.initial, 1, s.grid.n);
+  recording_ = make_recording(s.grid.n, s.store_n, s.final_time, s.record_every);
+  train_ = s.samples.train;
+  test_ = s.samples.test;
+  dtype_ = s.dtype;
+  out_ = s.out;
+  solver_.n = s.grid.n;
+  solver_.nu = s.nu;
+  solver_.max_dt = s.time.max_dt;
+  solver_.cfl = s.time.cfl;
+  solver_.adaptive = s.time.adaptive;
 }
 
 void BurgersStage::run(const RunContext& context) {

@@ -4,9 +4,9 @@
 #pragma once
 
 #include "io/stage.hpp"
-#include "solvers/spectral/recording.hpp"
+#include "solvers/fourier/grf.hpp"
 #include "solvers/spectral/burgers.hpp"
-#include "solvers/spectral/grf.hpp"
+#include "solvers/spectral/recording.hpp"
 
 namespace ff::spectral {
 

@@ -4,56 +4,60 @@
 #include "core/hash.hpp"
 #include "core/timer.hpp"
 #include "io/sample_loop.hpp"
-#include "solvers/spectral/plan_sharing.hpp"
+#include "solvers/fourier/plan_sharing.hpp"
+#include "solvers/spectral/stage_options.hpp"
 
 #include <spdlog/spdlog.h>
 
-
 namespace ff::spectral {
 
-Schema covariance_schema(double alpha, double tau, double sigma) {
-  Schema covariance;
-  covariance.key("alpha", ValueKind::number, "smoothness exponent alpha").def(alpha).greater_than(0);
-  covariance.key("tau", ValueKind::number, "inverse length scale tau").def(tau).at_least(0);
-  covariance.key("sigma", ValueKind::number, "amplitude sigma (covariance scales with sigma^2)").def(sigma).greater_than(0);
-  covariance.key("zero_mean", ValueKind::boolean, "drop the k = 0 mode (FNO protocol)").def(true);
-  return covariance;
+namespace {
+
+struct Settings {
+  struct Grid {
+    int dim = 2;
+    int n = 64;
+  };
+  std::string field = "a";
+  Grid grid;
+  GrfOptions covariance;
+  SampleSplit samples;
+  DType dtype = DType::float32;
+  std::filesystem::path out = "grf.h5";
+};
+
+// String defaults are given to .def as the plain YAML text the manual has
+// always shown (the member's default would be written quoted).
+OptionsSchema<Settings> options() {
+  using S = Settings;
+  OptionsSchema<S::Grid> grid;
+  grid.key("dim", &S::Grid::dim, "spatial dimension").at_least(1).at_most(3);
+  grid.key("n", &S::Grid::n, "grid points per axis").at_least(4).at_most(4096).smoke(16);
+
+  OptionsSchema<S> o;
+  o.key("field", &S::field, "dataset name under /inputs").def("a");
+  o.map("grid", &S::grid, grid, "periodic grid on [0,1)^dim");
+  o.map("covariance", &S::covariance, covariance_options(2.0, 3.0, 1.0),
+        "covariance operator sigma^2 (-Laplacian + tau^2 I)^(-alpha)");
+  o.map("samples", &S::samples, sample_split_options(100, 0, 4, 2), "number of samples per split");
+  o.choice("dtype", &S::dtype, dtype_names(), "storage precision").def("float32");
+  o.file("out", &S::out, ValueKind::output_file, "dataset file").def("grf.h5");
+  return o;
 }
 
-GrfOptions read_covariance(const StageConfig& config, const std::string& key, int dim, int n) {
-  GrfOptions grf;
-  grf.dim = dim;
-  grf.n = n;
-  grf.alpha = config.get<double>(key + ".alpha");
-  grf.tau = config.get<double>(key + ".tau");
-  grf.sigma = config.get<double>(key + ".sigma");
-  grf.zero_mean = config.get<bool>(key + ".zero_mean");
-  check_covariance(grf);
-  return grf;
+}  // namespace
+
+Schema GrfStage::schema() { return options().schema(); }
+
+GrfStage::GrfStage(const StageConfig& config) {
+  const Settings s = options().read(config);
+  field_ = s.field;
+  train_ = s.samples.train;
+  test_ = s.samples.test;
+  dtype_ = s.dtype;
+  out_ = s.out;
+  grf_ = on_grid(s.covariance, s.grid.dim, s.grid.n);
 }
-
-Schema GrfStage::schema() {
-  Schema grid;
-  grid.key("dim", ValueKind::integer, "spatial dimension").def(2).at_least(1).at_most(3);
-  grid.key("n", ValueKind::integer, "grid points per axis").def(64).at_least(4).at_most(4096).smoke(16);
-
-  Schema s;
-  s.key("field", ValueKind::string, "dataset name under /inputs").def("a");
-  s.map("grid", grid, "periodic grid on [0,1)^dim");
-  s.map("covariance", covariance_schema(2.0, 3.0, 1.0), "covariance operator sigma^2 (-Laplacian + tau^2 I)^(-alpha)");
-  s.map("samples", sample_split_schema(100, 0, 4, 2), "number of samples per split");
-  s.key("dtype", ValueKind::choice, "storage precision").def("float32").choices({"float32", "float64"});
-  s.key("out", ValueKind::output_file, "dataset file").def("grf.h5");
-  return s;
-}
-
-GrfStage::GrfStage(const StageConfig& config)
-    : field_(config.get<std::string>("field")),
-      train_(config.get<long>("samples.train")),
-      test_(config.get<long>("samples.test")),
-      dtype_(parse_dtype(config.get<std::string>("dtype"))),
-      out_(config.output_path("out")),
-      grf_(read_covariance(config, "covariance", config.get<int>("grid.dim"), config.get<int>("grid.n"))) {}
 
 void GrfStage::run(const RunContext& context) {
   ScopedTimer timer("generate.grf");

@@ -1,15 +1,13 @@
-// Stage `generate.grf`: a dataset of Gaussian random fields (see grf.hpp).
+// Stage `generate.grf`: a dataset of Gaussian random fields (see
+// solvers/fourier/grf.hpp; its covariance keys, shared with the other stages
+// that draw GRF inputs, are solvers/fourier/covariance_options.hpp).
 #pragma once
 
 #include "io/stage.hpp"
-#include "solvers/spectral/grf.hpp"
+#include "solvers/fourier/covariance_options.hpp"
+#include "solvers/fourier/grf.hpp"
 
 namespace ff::spectral {
-
-// The `covariance`-style map of GRF keys (alpha, tau, sigma, zero_mean) with
-// the given defaults, shared by every stage that draws GRF inputs.
-Schema covariance_schema(double alpha, double tau, double sigma);
-GrfOptions read_covariance(const StageConfig& config, const std::string& key, int dim, int n);
 
 class GrfStage : public Stage {
  public:

@@ -8,7 +8,7 @@
 // half spectrum (one per velocity component) sharing one L.
 #pragma once
 
-#include "solvers/spectral/fft.hpp"
+#include "solvers/fourier/fft.hpp"
 
 #include <functional>
 #include <vector>

@@ -11,7 +11,7 @@
 #pragma once
 
 #include "core/rng.hpp"
-#include "solvers/spectral/fft.hpp"
+#include "solvers/fourier/fft.hpp"
 #include "solvers/spectral/spectral_grid.hpp"
 
 #include <vector>

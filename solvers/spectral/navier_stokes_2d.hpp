@@ -10,7 +10,7 @@
 // advection evaluation).
 #pragma once
 
-#include "solvers/spectral/fft.hpp"
+#include "solvers/fourier/fft.hpp"
 #include "solvers/spectral/spectral_grid.hpp"
 
 #include <vector>

@@ -15,7 +15,7 @@
 // laid out as in fft.hpp.
 #pragma once
 
-#include "solvers/spectral/fft.hpp"
+#include "solvers/fourier/fft.hpp"
 #include "solvers/spectral/integrating_factor_rk4.hpp"
 #include "solvers/spectral/spectral_grid.hpp"
 

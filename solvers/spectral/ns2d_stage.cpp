@@ -3,9 +3,10 @@
 #include "core/hash.hpp"
 #include "core/timer.hpp"
 #include "io/sample_loop.hpp"
-#include "solvers/spectral/grf_stage.hpp"
-#include "solvers/spectral/plan_sharing.hpp"
+#include "solvers/fourier/covariance_options.hpp"
+#include "solvers/fourier/plan_sharing.hpp"
 #include "solvers/spectral/recording.hpp"
+#include "solvers/spectral/stage_options.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -13,70 +14,92 @@
 
 namespace ff::spectral {
 
-Schema NavierStokes2DStage::schema() {
-  Schema grid;
-  grid.key("n", ValueKind::integer, "solve grid points per axis").def(256).at_least(8).at_most(8192).smoke(32);
+namespace {
 
-  Schema forcing;
-  forcing.key("kind", ValueKind::choice,
-              "fno: f = 0.1 (sin 2pi(x+y) + cos 2pi(x+y)); kolmogorov: f = -amplitude 2pi k cos(2pi k y), the curl of "
-              "the body force (amplitude sin(2pi k y), 0); none")
-      .def("fno")
-      .choices({"fno", "kolmogorov", "none"});
-  forcing.key("wavenumber", ValueKind::integer, "Kolmogorov wavenumber k").def(4).at_least(1);
-  forcing.key("amplitude", ValueKind::number, "Kolmogorov body-force amplitude").def(1.0);
+struct Settings {
+  struct Grid {
+    int n = 256;
+  };
+  Grid grid;
+  long store_n = 64;
+  double nu = 1e-3, drag = 0.0, dt = 1e-4, max_cfl = 1.0, final_time = 50.0, record_every = 1.0;
+  NavierStokes2DStage::Forcing forcing;
+  GrfOptions initial;
+  SampleSplit samples;
+  DType dtype = DType::float32;
+  std::filesystem::path out = "ns2d.h5";
+};
 
-  Schema s;
-  s.map("grid", grid, "periodic solve grid on [0,1)^2");
-  s.key("store_n", ValueKind::integer, "stored points per axis (every grid.n/store_n-th point)").def(64).at_least(2).smoke(16);
-  s.key("nu", ValueKind::number, "viscosity").def(1e-3).greater_than(0);
-  s.key("drag", ValueKind::number, "linear drag mu (Kolmogorov flow)").def(0.0).at_least(0);
-  s.key("dt", ValueKind::number, "time step").def(1e-4).greater_than(0);
-  s.key("max_cfl", ValueKind::number, "stop a sample when dt*max(|u|+|v|)*n exceeds this").def(1.0).greater_than(0);
-  s.key("final_time", ValueKind::number, "end time T").def(50.0).greater_than(0).smoke(0.02);
-  s.key("record_every", ValueKind::number, "record w every this much time (a multiple of dt; T a multiple of it)")
-      .def(1.0)
+// String defaults are given to .def as the plain YAML text the manual has
+// always shown (the member's default would be written quoted).
+OptionsSchema<Settings> options() {
+  using S = Settings;
+  using F = NavierStokes2DStage::Forcing;
+  OptionsSchema<S::Grid> grid;
+  grid.key("n", &S::Grid::n, "solve grid points per axis").at_least(8).at_most(8192).smoke(32);
+
+  OptionsSchema<F> forcing;
+  forcing
+      .choice("kind", &F::kind, {{"fno", F::Kind::fno}, {"kolmogorov", F::Kind::kolmogorov}, {"none", F::Kind::none}},
+              "fno: f = 0.1 (sin 2pi(x+y) + cos 2pi(x+y)); kolmogorov: f = -amplitude 2pi k cos(2pi k y), the curl "
+              "of the body force (amplitude sin(2pi k y), 0); none")
+      .def("fno");
+  forcing.key("wavenumber", &F::wavenumber, "Kolmogorov wavenumber k").at_least(1);
+  forcing.key("amplitude", &F::amplitude, "Kolmogorov body-force amplitude");
+
+  OptionsSchema<S> o;
+  o.map("grid", &S::grid, grid, "periodic solve grid on [0,1)^2");
+  o.key("store_n", &S::store_n, "stored points per axis (every grid.n/store_n-th point)").at_least(2).smoke(16);
+  o.key("nu", &S::nu, "viscosity").greater_than(0);
+  o.key("drag", &S::drag, "linear drag mu (Kolmogorov flow)").at_least(0);
+  o.key("dt", &S::dt, "time step").greater_than(0);
+  o.key("max_cfl", &S::max_cfl, "stop a sample when dt*max(|u|+|v|)*n exceeds this").greater_than(0);
+  o.key("final_time", &S::final_time, "end time T").greater_than(0).smoke(0.02);
+  o.key("record_every", &S::record_every, "record w every this much time (a multiple of dt; T a multiple of it)")
       .greater_than(0)
       .smoke(0.01);
-  s.map("forcing", forcing, "time-independent vorticity forcing f");
-  s.map("initial", covariance_schema(2.5, 7.0, std::pow(7.0, 0.75)),
+  o.map("forcing", &S::forcing, forcing, "time-independent vorticity forcing f");
+  o.map("initial", &S::initial, covariance_options(2.5, 7.0, std::pow(7.0, 0.75)),
         "w0 ~ N(0, sigma^2 (-Laplacian + tau^2 I)^(-alpha))");
-  s.map("samples", sample_split_schema(1000, 200, 2, 1), "number of samples per split");
-  s.key("dtype", ValueKind::choice, "storage precision").def("float32").choices({"float32", "float64"});
-  s.key("out", ValueKind::output_file, "dataset file").def("ns2d.h5");
-  return s;
+  o.map("samples", &S::samples, sample_split_options(1000, 200, 2, 1), "number of samples per split");
+  o.choice("dtype", &S::dtype, dtype_names(), "storage precision").def("float32");
+  o.file("out", &S::out, ValueKind::output_file, "dataset file").def("ns2d.h5");
+  return o;
 }
 
-NavierStokes2DStage::NavierStokes2DStage(const StageConfig& config)
-    : initial_(read_covariance(config, "initial", 2, config.get<int>("grid.n"))),
-      forcing_kind_(config.get<std::string>("forcing.kind")),
-      forcing_amplitude_(config.get<double>("forcing.amplitude")),
-      forcing_wavenumber_(config.get<int>("forcing.wavenumber")),
-      recording_(read_recording(config)),
-      steps_per_record_(steps_between(config.get<double>("record_every"), config.get<double>("dt"), "record_every", "dt")),
-      train_(config.get<long>("samples.train")),
-      test_(config.get<long>("samples.test")),
-      dtype_(parse_dtype(config.get<std::string>("dtype"))),
-      out_(config.output_path("out")) {
-  solver_.n = config.get<int>("grid.n");
-  solver_.nu = config.get<double>("nu");
-  solver_.drag = config.get<double>("drag");
-  solver_.dt = config.get<double>("dt");
-  solver_.max_cfl = config.get<double>("max_cfl");
+}  // namespace
+
+Schema NavierStokes2DStage::schema() { return options().schema(); }
+
+NavierStokes2DStage::NavierStokes2DStage(const StageConfig& config) {
+  const Settings s = options().read(config);
+  initial_ = on_grid(s.initial, 2, s.grid.n);
+  forcing_ = s.forcing;
+  recording_ = make_recording(s.grid.n, s.store_n, s.final_time, s.record_every);
+  steps_per_record_ = steps_between(s.record_every, s.dt, "record_every", "dt");
+  train_ = s.samples.train;
+  test_ = s.samples.test;
+  dtype_ = s.dtype;
+  out_ = s.out;
+  solver_.n = s.grid.n;
+  solver_.nu = s.nu;
+  solver_.drag = s.drag;
+  solver_.dt = s.dt;
+  solver_.max_cfl = s.max_cfl;
 }
 
 std::vector<double> NavierStokes2DStage::forcing() const {
   const int n = solver_.n;
   std::vector<double> f(static_cast<long>(n) * n, 0.0);
-  if (forcing_kind_ == "none") return f;
+  if (forcing_.kind == Forcing::Kind::none) return f;
   const double two_pi = 2 * M_PI;
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j) {
       const double x = double(i) / n, y = double(j) / n;
-      const double k = forcing_wavenumber_;
+      const double k = forcing_.wavenumber;
       f[static_cast<long>(i) * n + j] =
-          forcing_kind_ == "fno" ? 0.1 * (std::sin(two_pi * (x + y)) + std::cos(two_pi * (x + y)))
-                                 : -forcing_amplitude_ * two_pi * k * std::cos(two_pi * k * y);
+          forcing_.kind == Forcing::Kind::fno ? 0.1 * (std::sin(two_pi * (x + y)) + std::cos(two_pi * (x + y)))
+                                              : -forcing_.amplitude * two_pi * k * std::cos(two_pi * k * y);
     }
   return f;
 }

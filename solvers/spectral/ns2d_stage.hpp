@@ -4,9 +4,9 @@
 #pragma once
 
 #include "io/stage.hpp"
-#include "solvers/spectral/recording.hpp"
-#include "solvers/spectral/grf.hpp"
+#include "solvers/fourier/grf.hpp"
 #include "solvers/spectral/navier_stokes_2d.hpp"
+#include "solvers/spectral/recording.hpp"
 
 namespace ff::spectral {
 
@@ -22,14 +22,20 @@ class NavierStokes2DStage : public Stage {
   explicit NavierStokes2DStage(const StageConfig& config);
   void run(const RunContext& context) override;
 
+  // The time-independent vorticity forcing f (the map `forcing`).
+  struct Forcing {
+    enum class Kind { fno, kolmogorov, none };
+    Kind kind = Kind::fno;
+    long wavenumber = 4;     // Kolmogorov k
+    double amplitude = 1.0;  // Kolmogorov body-force amplitude
+  };
+
  private:
   std::vector<double> forcing() const;  // on the solve grid
 
   NavierStokes2DOptions solver_;
   GrfOptions initial_;
-  std::string forcing_kind_;
-  double forcing_amplitude_ = 0;
-  int forcing_wavenumber_ = 0;
+  Forcing forcing_;
   Recording recording_;
   long steps_per_record_ = 0;
   long train_ = 0, test_ = 0;

@@ -3,60 +3,87 @@
 #include "core/hash.hpp"
 #include "core/timer.hpp"
 #include "io/sample_loop.hpp"
-#include "solvers/spectral/plan_sharing.hpp"
+#include "solvers/fourier/plan_sharing.hpp"
 #include "solvers/spectral/recording.hpp"
+#include "solvers/spectral/stage_options.hpp"
 
 #include <spdlog/spdlog.h>
 
 namespace ff::spectral {
 
-Schema NavierStokes3DStage::schema() {
-  Schema grid;
-  grid.key("n", ValueKind::integer, "solve grid points per axis").def(64).at_least(8).at_most(1024).smoke(16);
+namespace {
 
-  Schema initial;
-  initial.key("peak_wavenumber", ValueKind::number, "k0 of E(k) ~ k^4 exp(-2 (k/k0)^2)").def(4.0).greater_than(0);
-  initial.key("energy", ValueKind::number, "initial kinetic energy <|u|^2>/2").def(0.5).greater_than(0);
+struct Settings {
+  struct Grid {
+    int n = 64;
+  };
+  struct Forcing {
+    double power = 0.0, wavenumber = 2.5;
+  };
+  Grid grid;
+  long store_n = 32;
+  double nu = 2e-3, dt = 2e-3, max_cfl = 1.0, final_time = 2.0, record_every = 0.2;
+  IsotropicVelocityOptions initial;  // peak_wavenumber and energy; n is grid.n
+  Forcing forcing;
+  SampleSplit samples;
+  DType dtype = DType::float32;
+  std::filesystem::path out = "ns3d.h5";
+};
 
-  Schema forcing;
-  forcing.key("power", ValueKind::number, "injected power epsilon (0: decaying turbulence)").def(0.0).at_least(0);
-  forcing.key("wavenumber", ValueKind::number, "forced modes have 0 < |k| <= this").def(2.5).at_least(1);
+// String defaults are given to .def as the plain YAML text the manual has
+// always shown (the member's default would be written quoted).
+OptionsSchema<Settings> options() {
+  using S = Settings;
+  OptionsSchema<S::Grid> grid;
+  grid.key("n", &S::Grid::n, "solve grid points per axis").at_least(8).at_most(1024).smoke(16);
 
-  Schema s;
-  s.map("grid", grid, "periodic solve grid on [0,1)^3");
-  s.key("store_n", ValueKind::integer, "stored points per axis (every grid.n/store_n-th point)").def(32).at_least(2).smoke(8);
-  s.key("nu", ValueKind::number, "viscosity").def(2e-3).greater_than(0);
-  s.key("dt", ValueKind::number, "time step").def(2e-3).greater_than(0);
-  s.key("max_cfl", ValueKind::number, "stop a sample when dt*max(|u|+|v|+|w|)*n exceeds this").def(1.0).greater_than(0);
-  s.key("final_time", ValueKind::number, "end time T").def(2.0).greater_than(0).smoke(0.02);
-  s.key("record_every", ValueKind::number, "record every this much time (a multiple of dt; T a multiple of it)")
-      .def(0.2)
+  OptionsSchema<IsotropicVelocityOptions> initial;
+  initial.key("peak_wavenumber", &IsotropicVelocityOptions::peak_wavenumber, "k0 of E(k) ~ k^4 exp(-2 (k/k0)^2)")
+      .greater_than(0);
+  initial.key("energy", &IsotropicVelocityOptions::energy, "initial kinetic energy <|u|^2>/2").greater_than(0);
+
+  OptionsSchema<S::Forcing> forcing;
+  forcing.key("power", &S::Forcing::power, "injected power epsilon (0: decaying turbulence)").at_least(0);
+  forcing.key("wavenumber", &S::Forcing::wavenumber, "forced modes have 0 < |k| <= this").at_least(1);
+
+  OptionsSchema<S> o;
+  o.map("grid", &S::grid, grid, "periodic solve grid on [0,1)^3");
+  o.key("store_n", &S::store_n, "stored points per axis (every grid.n/store_n-th point)").at_least(2).smoke(8);
+  o.key("nu", &S::nu, "viscosity").greater_than(0);
+  o.key("dt", &S::dt, "time step").greater_than(0);
+  o.key("max_cfl", &S::max_cfl, "stop a sample when dt*max(|u|+|v|+|w|)*n exceeds this").greater_than(0);
+  o.key("final_time", &S::final_time, "end time T").greater_than(0).smoke(0.02);
+  o.key("record_every", &S::record_every, "record every this much time (a multiple of dt; T a multiple of it)")
       .greater_than(0)
       .smoke(0.01);
-  s.map("initial", initial, "random-phase isotropic initial velocity");
-  s.map("forcing", forcing, "linear forcing of the largest scales (forced isotropic turbulence)");
-  s.map("samples", sample_split_schema(16, 4, 2, 1), "number of samples per split");
-  s.key("dtype", ValueKind::choice, "storage precision of the fields").def("float32").choices({"float32", "float64"});
-  s.key("out", ValueKind::output_file, "dataset file").def("ns3d.h5");
-  return s;
+  o.map("initial", &S::initial, initial, "random-phase isotropic initial velocity");
+  o.map("forcing", &S::forcing, forcing, "linear forcing of the largest scales (forced isotropic turbulence)");
+  o.map("samples", &S::samples, sample_split_options(16, 4, 2, 1), "number of samples per split");
+  o.choice("dtype", &S::dtype, dtype_names(), "storage precision of the fields").def("float32");
+  o.file("out", &S::out, ValueKind::output_file, "dataset file").def("ns3d.h5");
+  return o;
 }
 
-NavierStokes3DStage::NavierStokes3DStage(const StageConfig& config)
-    : recording_(read_recording(config)),
-      steps_per_record_(steps_between(config.get<double>("record_every"), config.get<double>("dt"), "record_every", "dt")),
-      train_(config.get<long>("samples.train")),
-      test_(config.get<long>("samples.test")),
-      dtype_(parse_dtype(config.get<std::string>("dtype"))),
-      out_(config.output_path("out")) {
-  solver_.n = config.get<int>("grid.n");
-  solver_.nu = config.get<double>("nu");
-  solver_.dt = config.get<double>("dt");
-  solver_.max_cfl = config.get<double>("max_cfl");
-  solver_.forcing_power = config.get<double>("forcing.power");
-  solver_.forcing_wavenumber = config.get<double>("forcing.wavenumber");
-  initial_.n = solver_.n;
-  initial_.peak_wavenumber = config.get<double>("initial.peak_wavenumber");
-  initial_.energy = config.get<double>("initial.energy");
+}  // namespace
+
+Schema NavierStokes3DStage::schema() { return options().schema(); }
+
+NavierStokes3DStage::NavierStokes3DStage(const StageConfig& config) {
+  const Settings s = options().read(config);
+  recording_ = make_recording(s.grid.n, s.store_n, s.final_time, s.record_every);
+  steps_per_record_ = steps_between(s.record_every, s.dt, "record_every", "dt");
+  train_ = s.samples.train;
+  test_ = s.samples.test;
+  dtype_ = s.dtype;
+  out_ = s.out;
+  solver_.n = s.grid.n;
+  solver_.nu = s.nu;
+  solver_.dt = s.dt;
+  solver_.max_cfl = s.max_cfl;
+  solver_.forcing_power = s.forcing.power;
+  solver_.forcing_wavenumber = s.forcing.wavenumber;
+  initial_ = s.initial;
+  initial_.n = s.grid.n;
 }
 
 void NavierStokes3DStage::run(const RunContext& context) {

@@ -2,8 +2,8 @@
 // averaged over samples, with the Fourier coefficients of fft.hpp.
 #pragma once
 
-#include "solvers/spectral/fft.hpp"
-#include "solvers/spectral/modes.hpp"
+#include "solvers/fourier/fft.hpp"
+#include "solvers/fourier/modes.hpp"
 
 #include <functional>
 #include <vector>

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace ff::spectral {
@@ -32,16 +33,17 @@ long steps_between(double interval, double step, const char* interval_key, const
   return steps;
 }
 
-int subsampling_stride(int n, int store_n) {
-  FF_REQUIRE(store_n <= n && n % store_n == 0, InputError, "store_n = {} must divide grid.n = {}", store_n, n);
-  return n / store_n;
+int subsampling_stride(int n, long store_n) {
+  FF_REQUIRE(store_n >= 1 && store_n <= n && n % store_n == 0, InputError, "store_n = {} must divide grid.n = {}",
+             store_n, n);
+  return static_cast<int>(n / store_n);
 }
 
-Recording read_recording(const StageConfig& config) {
+Recording make_recording(int n, long store_n, double final_time, double record_every) {
   Recording r;
-  r.store_n = config.get<int>("store_n");
-  r.stride = subsampling_stride(config.get<int>("grid.n"), r.store_n);
-  r.times = record_times(config.get<double>("final_time"), config.get<double>("record_every"));
+  r.stride = subsampling_stride(n, store_n);
+  r.store_n = n / r.stride;
+  r.times = record_times(final_time, record_every);
   return r;
 }
 

@@ -2,20 +2,20 @@
 // subsampling of a solution on its solve grid to the stored grid.
 #pragma once
 
-#include "io/stage.hpp"
-
 #include <vector>
 
 namespace ff::spectral {
 
-// The stored grid and the recorded times of a time-dependent dataset stage,
-// from its keys `grid.n`, `store_n`, `final_time` and `record_every`.
+// The stored grid and the recorded times of a time-dependent dataset stage.
 struct Recording {
   int store_n = 0;
   int stride = 1;  // stored point i is solve point stride·i
   std::vector<double> times;
 };
-Recording read_recording(const StageConfig& config);
+// From the stage's keys `grid.n`, `store_n`, `final_time` and
+// `record_every` (InputError, naming them, unless store_n divides n and
+// final_time is a whole multiple of record_every).
+Recording make_recording(int n, long store_n, double final_time, double record_every);
 
 // record_every, 2·record_every, ..., final_time. InputError (naming the keys
 // `final_time` and `record_every`) unless final_time is a whole multiple.
@@ -27,7 +27,7 @@ long steps_between(double interval, double step, const char* interval_key, const
 
 // Stored grid from the solve grid by taking every stride-th point per axis
 // (point values, as in the FNO datasets). InputError unless store_n divides n.
-int subsampling_stride(int n, int store_n);
+int subsampling_stride(int n, long store_n);
 void subsample(const double* fine, int dim, int n, int stride, double* coarse);
 
 }  // namespace ff::spectral

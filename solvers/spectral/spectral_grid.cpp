@@ -1,6 +1,6 @@
 #include "solvers/spectral/spectral_grid.hpp"
 
-#include "solvers/spectral/modes.hpp"
+#include "solvers/fourier/modes.hpp"
 
 #include <cmath>
 #include <cstdlib>

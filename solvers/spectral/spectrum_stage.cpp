@@ -3,7 +3,8 @@
 #include "core/error.hpp"
 #include "core/timer.hpp"
 #include "io/dataset_reader.hpp"
-#include "solvers/spectral/grf.hpp"
+#include "io/options.hpp"
+#include "solvers/fourier/grf.hpp"
 #include "solvers/spectral/power_spectrum.hpp"
 
 #include <spdlog/spdlog.h>
@@ -13,20 +14,38 @@
 
 namespace ff::spectral {
 
-Schema SpectrumStage::schema() {
-  Schema s;
-  s.key("data", ValueKind::dataset_file, "fieldforge dataset to analyse").required();
-  s.key("field", ValueKind::string, "field path inside the dataset").def("inputs/a");
-  s.key("batch", ValueKind::integer, "samples read from disk at a time").def(16).at_least(1);
-  s.key("out", ValueKind::output_file, "result file").def("spectrum.h5");
-  return s;
+namespace {
+
+struct Settings {
+  std::filesystem::path data;
+  std::string field = "inputs/a";
+  long batch = 16;
+  std::filesystem::path out = "spectrum.h5";
+};
+
+// String defaults are given to .def as the plain YAML text the manual has
+// always shown (the member's default would be written quoted).
+OptionsSchema<Settings> options() {
+  using S = Settings;
+  OptionsSchema<S> o;
+  o.file("data", &S::data, ValueKind::dataset_file, "fieldforge dataset to analyse").required();
+  o.key("field", &S::field, "field path inside the dataset").def("inputs/a");
+  o.key("batch", &S::batch, "samples read from disk at a time").at_least(1);
+  o.file("out", &S::out, ValueKind::output_file, "result file").def("spectrum.h5");
+  return o;
 }
 
-SpectrumStage::SpectrumStage(const StageConfig& config)
-    : data_(config.get<std::string>("data")),
-      out_(config.output_path("out")),
-      field_(config.get<std::string>("field")),
-      batch_(config.get<long>("batch")) {}
+}  // namespace
+
+Schema SpectrumStage::schema() { return options().schema(); }
+
+SpectrumStage::SpectrumStage(const StageConfig& config) {
+  const Settings s = options().read(config);
+  data_ = s.data;
+  out_ = s.out;
+  field_ = s.field;
+  batch_ = s.batch;
+}
 
 void SpectrumStage::run(const RunContext& context) {
   ScopedTimer timer("analyze.spectrum");

@@ -38,18 +38,18 @@ struct Errors {
   long iterations = 0;
 };
 
-// Solves the manufactured problem on an n^dim box mesh over `comm` and
-// returns its errors, integrated with a rule three degrees above the
-// element's squared degree (exact for the polynomial parts, so the quadrature
-// does not pollute the observed orders).
-inline Errors solve_manufactured(MPI_Comm comm, const Study& study, int n, double rtol = 1e-10) {
-  const Mesh mesh = unit_box(comm, study.dim, study.simplex, n);
+// The options of the manufactured solve: the assembly rule integrates the
+// smooth a and f accurately too.
+inline PoissonOptions manufactured_options(int degree, double rtol = 1e-10) {
   PoissonOptions options;
-  options.degree = study.degree;
-  options.quadrature_degree = 2 * study.degree + 2;  // the smooth a and f are integrated accurately too
+  options.degree = degree;
+  options.quadrature_degree = 2 * degree + 2;
   options.solver.rtol = rtol;
-  PoissonSolver solver(mesh, options);
-  const int dim = study.dim;
+  return options;
+}
+
+// a = 1 + x² and the f that makes u = exact_u the solution.
+inline PoissonData manufactured_data(int dim) {
   PoissonData data;
   data.conductivity = [](const IntegrationPoint& p) { return 1 + p.x[0] * p.x[0]; };
   data.source = [dim](const IntegrationPoint& p) {
@@ -57,13 +57,29 @@ inline Errors solve_manufactured(MPI_Comm comm, const Study& study, int n, doubl
     exact_gradient(p.x, dim, g);
     return (1 + p.x[0] * p.x[0]) * dim * M_PI * M_PI * exact_u(p.x, dim) - 2 * p.x[0] * g[0];
   };
-  solver.solve(data);
+  return data;
+}
+
+// Solves the manufactured problem with `solver` (built on any mesh of the
+// unit box) and returns its errors, integrated with a rule three degrees
+// above the element's squared degree (exact for the polynomial parts, so the
+// quadrature does not pollute the observed orders).
+inline Errors solve_manufactured(PoissonSolver& solver) {
+  const int dim = solver.space().dim(), degree = solver.space().element().degree();
+  solver.solve(manufactured_data(dim));
   Errors errors;
   errors.norms = error_norms(
       solver.space(), solver.solution(), [dim](const double* x) { return exact_u(x, dim); },
-      [dim](const double* x, double* g) { exact_gradient(x, dim, g); }, 2 * study.degree + 3);
+      [dim](const double* x, double* g) { exact_gradient(x, dim, g); }, 2 * degree + 3);
   errors.iterations = solver.result().iterations;
   return errors;
+}
+
+// The same on an n^dim box mesh over `comm`.
+inline Errors solve_manufactured(MPI_Comm comm, const Study& study, int n, double rtol = 1e-10) {
+  const Mesh mesh = unit_box(comm, study.dim, study.simplex, n);
+  PoissonSolver solver(mesh, manufactured_options(study.degree, rtol));
+  return solve_manufactured(solver);
 }
 
 }  // namespace ff::fem::test

@@ -27,12 +27,12 @@ Mesh square(int n) {
   return Mesh::box(PETSC_COMM_SELF, options);
 }
 
-ff::RunContext context_in(const ff::test::TempDir& dir) {
-  ff::RunContext context;
-  context.stage_name = "coefficient";
-  context.stage_dir = dir.path();
-  context.seed = 7;
-  return context;
+CoefficientDraw draw_in(const ff::test::TempDir& dir) {
+  CoefficientDraw draw;
+  draw.stream = "coefficient";
+  draw.wisdom_file = dir / "fftw_wisdom";
+  draw.seed = 7;
+  return draw;
 }
 
 TEST(CoefficientSource, GrfTakesTheGridValuesAtCoincidingVertices) {
@@ -40,16 +40,16 @@ TEST(CoefficientSource, GrfTakesTheGridValuesAtCoincidingVertices) {
   const Mesh mesh = square(n);
   const FeSpace space(mesh, 1);
   ff::test::TempDir dir;
-  const ff::RunContext context = context_in(dir);
+  const CoefficientDraw draw = draw_in(dir);
   CoefficientSource source;
   source.kind = CoefficientSource::Kind::grf;
   source.grf.n = n;
   source.exponentiate = true;
-  const std::vector<double> a = coefficient_at_dofs(space, source, context);
+  const std::vector<double> a = coefficient_at_dofs(space, source, draw);
 
   // The same draw as the stage's: its seed, a stream from its name, sample 0.
   ff::spectral::GaussianRandomField grf(source.grf);
-  ff::SampleRng rng(context.seed, ff::fnv1a64(context.stage_name), 0);
+  ff::SampleRng rng(draw.seed, ff::fnv1a64(draw.stream), 0);
   std::vector<double> field(grf.size());
   grf.sample(rng, field.data());
   for (long dof = 0; dof < space.local_size(); ++dof) {
@@ -58,7 +58,7 @@ TEST(CoefficientSource, GrfTakesTheGridValuesAtCoincidingVertices) {
   }
 
   source.exponentiate = false;
-  for (double value : coefficient_at_dofs(space, source, context)) EXPECT_TRUE(value == source.high || value == source.low);
+  for (double value : coefficient_at_dofs(space, source, draw)) EXPECT_TRUE(value == source.high || value == source.low);
 }
 
 TEST(CoefficientSource, FileFieldComesBackAtVerticesAndAsP1InterpolantOnEdges) {
@@ -85,7 +85,7 @@ TEST(CoefficientSource, FileFieldComesBackAtVerticesAndAsP1InterpolantOnEdges) {
   source.kind = CoefficientSource::Kind::file;
   source.file = dir / "a.h5";
   const FeSpace p2(mesh, 2);
-  const std::vector<double> a = coefficient_at_dofs(p2, source, context_in(dir));
+  const std::vector<double> a = coefficient_at_dofs(p2, source, draw_in(dir));
   for (long cell = 0; cell < p2.cells(); ++cell) {
     const PetscInt* dofs = p2.local_dofs(cell);
     for (int v = 0; v < 3; ++v) {
@@ -100,7 +100,7 @@ TEST(CoefficientSource, FileFieldComesBackAtVerticesAndAsP1InterpolantOnEdges) {
 
   source.field = "inputs/b";
   try {
-    coefficient_at_dofs(p2, source, context_in(dir));
+    coefficient_at_dofs(p2, source, draw_in(dir));
     ADD_FAILURE() << "no error for a missing field";
   } catch (const ff::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("a.h5: inputs/b: no such field (the file has: inputs/a)"), std::string::npos)
@@ -132,7 +132,7 @@ TEST(CoefficientSource, FileFieldOfAP2OutputComesBackAtEdgeMidpoints) {
   CoefficientSource source;
   source.kind = CoefficientSource::Kind::file;
   source.file = dir / "a.h5";
-  const std::vector<double> a = coefficient_at_dofs(p2, source, context_in(dir));
+  const std::vector<double> a = coefficient_at_dofs(p2, source, draw_in(dir));
   for (long dof = 0; dof < p2.local_size(); ++dof) EXPECT_DOUBLE_EQ(a[dof], field(p2.dof_coordinates(dof))) << dof;
 }
 

@@ -1,11 +1,16 @@
 // The Darcy solver on its node grid: against the series solution of the
 // torsion problem (a = 1, f = 1) and with a coefficient that tells x from y.
 #include "core/error.hpp"
+#include "io/sample_loop.hpp"
 #include "solvers/fem/darcy.hpp"
+#include "solvers/fem/stage_inputs.hpp"
+#include "solvers/linear/newton_options.hpp"
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
+#include <string>
 #include <vector>
 
 namespace {
@@ -74,6 +79,51 @@ TEST(Darcy, NonPositiveCoefficientIsARunError) {
   std::vector<double> a(25, 1.0), u(25);
   a[7] = 0;
   EXPECT_THROW(solver.solve(a.data(), u.data()), ff::RunError);
+}
+
+// Keys declared twice until their owners share one declaration: the stages'
+// `samples` map declares io's sample_split_schema key for key, and the
+// `petsc:` map of krylov_options the keys of krylov_schema (both defaults).
+TEST(StageOptions, SampleSplitDeclaresTheKeysOfSampleSplitSchema) {
+  const ff::Schema declared = sample_split_options(1000, 200, 2, 1).schema();
+  const ff::Schema io = ff::sample_split_schema(1000, 200, 2, 1);
+  EXPECT_EQ(declared.describe(), io.describe());
+  EXPECT_EQ(declared.json_schema(), io.json_schema());
+}
+
+TEST(StageOptions, KrylovOptionsDeclareTheKeysOfKrylovSchema) {
+  using namespace ff::linear;
+  for (const KrylovOptions& defaults : {KrylovOptions{}, NewtonOptions{}.linear}) {
+    EXPECT_EQ(krylov_options(defaults).schema().describe(), krylov_schema(defaults).describe());
+    EXPECT_EQ(krylov_options(defaults).schema().json_schema(), krylov_schema(defaults).json_schema());
+  }
+}
+
+// A `petsc:` map reads into KrylovOptions, the defaults filling what it leaves out.
+TEST(StageOptions, KrylovOptionsReadAPetscMap) {
+  ff::OptionsSchema<ff::linear::KrylovOptions> petsc = ff::linear::krylov_options(ff::linear::NewtonOptions{}.linear);
+  const ff::linear::KrylovOptions read =
+      petsc.read(ff::config_from_text("{pc_type: jacobi, max_it: 7}", petsc.schema(), "test"));
+  EXPECT_EQ(read.ksp_type, "gmres");
+  EXPECT_EQ(read.pc_type, "jacobi");
+  EXPECT_EQ(read.rtol, 1e-12);
+  EXPECT_EQ(read.max_it, 7);
+  EXPECT_EQ(read.options, "");
+  EXPECT_EQ(read.prefix, "");
+}
+
+// The box keys are checked when the box is made: too short a list, or an
+// upper corner not above the lower one, is an InputError naming the key.
+TEST(StageOptions, BoxKeysAreCheckedByBoxMesh) {
+  const ff::OptionsSchema<BoxKeys> box = box_options("2 or 3", "[4, 4, 4]", true, "[1, 1, 1]");
+  auto make = [&](const std::string& text) { return box_mesh(box.read(ff::config_from_text(text, box.schema(), "test"))); };
+  const BoxMeshOptions made = make("{dim: 3, cells: [2, 3, 4], upper: [1, 2, 3]}");
+  EXPECT_EQ(made.cells, (std::array<int, 3>{2, 3, 4}));
+  EXPECT_EQ(made.upper, (std::array<double, 3>{1, 2, 3}));
+  EXPECT_TRUE(made.simplex);
+  EXPECT_THROW(make("{dim: 3, cells: [2, 3]}"), ff::InputError);
+  EXPECT_THROW(make("{lower: [0, 1], upper: [1, 1]}"), ff::InputError);
+  EXPECT_EQ(make("{dim: 2, cells: [5, 6], simplex: false}").cells, (std::array<int, 3>{5, 6, 8}));
 }
 
 }  // namespace

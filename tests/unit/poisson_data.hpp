@@ -4,7 +4,7 @@
 #pragma once
 
 #include "core/rng.hpp"
-#include "solvers/spectral/grf.hpp"
+#include "solvers/fourier/grf.hpp"
 
 #include <torch/fft.h>
 #include <torch/torch.h>

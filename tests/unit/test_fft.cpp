@@ -1,5 +1,5 @@
-#include "solvers/spectral/fft.hpp"
-#include "solvers/spectral/modes.hpp"
+#include "solvers/fourier/fft.hpp"
+#include "solvers/fourier/modes.hpp"
 
 #include <gtest/gtest.h>
 

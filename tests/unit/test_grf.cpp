@@ -1,6 +1,6 @@
 #include "core/error.hpp"
-#include "solvers/spectral/grf.hpp"
-#include "solvers/spectral/modes.hpp"
+#include "solvers/fourier/grf.hpp"
+#include "solvers/fourier/modes.hpp"
 #include "solvers/spectral/power_spectrum.hpp"
 
 #include <gtest/gtest.h>

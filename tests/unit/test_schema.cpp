@@ -1,6 +1,16 @@
 #include "io/schema.hpp"
 
+#include "core/error.hpp"
+#include "io/options.hpp"
+#include "io/sample_loop.hpp"
+#include "solvers/spectral/burgers_stage.hpp"
+#include "solvers/spectral/grf_stage.hpp"
+#include "solvers/spectral/ns2d_stage.hpp"
+#include "solvers/spectral/stage_options.hpp"
+
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 namespace {
 
@@ -41,6 +51,67 @@ TEST(Schema, LiteralDefaultsAreYamlText) {
   s.key("ranks", ff::ValueKind::integer_list, "ranks").def("[]");
   EXPECT_EQ(s.find("modes")->default_yaml, "[12, 12]");
   EXPECT_EQ(s.find("ranks")->default_yaml, "[]");
+}
+
+// The spectral stages' `samples` map declares io's sample_split_schema key for key.
+TEST(SpectralOptions, SampleSplitDeclaresTheKeysOfSampleSplitSchema) {
+  const ff::Schema declared = ff::spectral::sample_split_options(1000, 200, 4, 2).schema();
+  const ff::Schema io = ff::sample_split_schema(1000, 200, 4, 2);
+  EXPECT_EQ(declared.describe(), io.describe());
+  EXPECT_EQ(declared.json_schema(), io.json_schema());
+}
+
+// read_covariance, which the FE stages call with their own Schema, reads
+// what the covariance OptionsSchema reads, on the grid it is given.
+TEST(SpectralOptions, ReadCovarianceReadsTheCovarianceMap) {
+  ff::Schema s;
+  s.map("coefficient", ff::spectral::covariance_schema(2.0, 3.0, 1.0), "GRF");
+  const ff::StageConfig config = ff::config_from_text("coefficient: {alpha: 2.5, sigma: 4}\n", s, "test");
+  const ff::spectral::GrfOptions grf = ff::spectral::read_covariance(config, "coefficient", 3, 32);
+  EXPECT_EQ(grf.dim, 3);
+  EXPECT_EQ(grf.n, 32);
+  EXPECT_EQ(grf.alpha, 2.5);
+  EXPECT_EQ(grf.tau, 3.0);  // the default given to covariance_schema
+  EXPECT_EQ(grf.sigma, 4.0);
+  EXPECT_TRUE(grf.zero_mean);
+
+  ff::OptionsSchema<ff::spectral::GrfOptions> options = ff::spectral::covariance_options(2.0, 3.0, 1.0);
+  EXPECT_EQ(options.schema().describe(), ff::spectral::covariance_schema(2.0, 3.0, 1.0).describe());
+  const auto read = options.read(config, "coefficient.");
+  EXPECT_EQ(read.alpha, grf.alpha);
+  EXPECT_EQ(read.tau, grf.tau);
+  EXPECT_EQ(read.sigma, grf.sigma);
+}
+
+// Defaults are written as "{:g}" text: ns2d's sigma = 7^0.75 has always
+// resolved to 4.30352 (and the case hashes were taken of that text).
+TEST(SpectralOptions, CovarianceDefaultsAreSixDigitText) {
+  const auto options = ff::spectral::covariance_options(2.5, 7.0, std::pow(7.0, 0.75));
+  EXPECT_EQ(options.schema().find("sigma")->default_yaml, "4.30352");
+  EXPECT_EQ(options.read(ff::config_from_text("{}", options.schema(), "test")).sigma, 4.30352);
+}
+
+// Constraints between keys stay InputErrors of the stage constructors, which
+// `validate` reports. (The texts name every nested map: config_from_text
+// does not yet fill in a map that is left out.)
+TEST(SpectralOptions, ConstraintsBetweenKeysAreInputErrors) {
+  using ff::spectral::BurgersStage;
+  using ff::spectral::NavierStokes2DStage;
+  auto burgers = [](const std::string& keys) {
+    const std::string text = "{grid: {}, time: {}, initial: {}, samples: {}" + keys + "}";
+    return BurgersStage(ff::config_from_text(text, BurgersStage::schema(), "test"));
+  };
+  auto ns2d = [](const std::string& keys, const std::string& forcing = "{}") {
+    const std::string text = "{grid: {}, initial: {}, samples: {}, forcing: " + forcing + keys + "}";
+    return NavierStokes2DStage(ff::config_from_text(text, NavierStokes2DStage::schema(), "test"));
+  };
+  EXPECT_NO_THROW(burgers(""));
+  EXPECT_THROW(burgers(", store_n: 1000"), ff::InputError);  // does not divide grid.n = 8192
+  EXPECT_THROW(burgers(", store_n: 5000000000"), ff::InputError);
+  EXPECT_THROW(burgers(", final_time: 1.5, record_every: 1"), ff::InputError);
+  EXPECT_NO_THROW(ns2d("", "{kind: kolmogorov, wavenumber: 2}"));
+  EXPECT_THROW(ns2d(", record_every: 0.00015"), ff::InputError);  // 50 is not a multiple of it
+  EXPECT_THROW(ns2d(", final_time: 1.5e-4, record_every: 1.5e-4"), ff::InputError);  // not a multiple of dt
 }
 
 }  // namespace

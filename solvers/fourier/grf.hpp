@@ -6,7 +6,7 @@
 #pragma once
 
 #include "core/rng.hpp"
-#include "solvers/spectral/fft.hpp"
+#include "solvers/fourier/fft.hpp"
 
 #include <complex>
 #include <vector>

@@ -1,6 +1,6 @@
-#include "solvers/spectral/modes.hpp"
+#include "solvers/fourier/modes.hpp"
 
-#include "solvers/spectral/fft.hpp"
+#include "solvers/fourier/fft.hpp"
 
 namespace ff::spectral {
 

@@ -1,8 +1,8 @@
-#include "solvers/spectral/plan_sharing.hpp"
+#include "solvers/fourier/plan_sharing.hpp"
 
 #include "core/error.hpp"
 #include "core/parallel.hpp"
-#include "solvers/spectral/fft.hpp"
+#include "solvers/fourier/fft.hpp"
 
 #include <spdlog/spdlog.h>
 

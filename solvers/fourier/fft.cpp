@@ -1,4 +1,4 @@
-#include "solvers/spectral/fft.hpp"
+#include "solvers/fourier/fft.hpp"
 
 #include "core/error.hpp"
 

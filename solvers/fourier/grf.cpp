@@ -1,7 +1,7 @@
-#include "solvers/spectral/grf.hpp"
+#include "solvers/fourier/grf.hpp"
 
 #include "core/error.hpp"
-#include "solvers/spectral/modes.hpp"
+#include "solvers/fourier/modes.hpp"
 
 #include <cmath>
 
