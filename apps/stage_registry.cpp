@@ -16,8 +16,8 @@
 #include "solvers/fem/poisson_stage.hpp"
 #endif
 #if FIELDFORGE_WITH_TORCH
-#include "operators/evaluate_stage.hpp"
-#include "operators/train_stage.hpp"
+#include "operators/stages/evaluate_stage.hpp"
+#include "operators/stages/train_stage.hpp"
 #endif
 
 namespace ff {
