@@ -17,9 +17,9 @@
 #include "io/case_file.hpp"
 #include "io/h5_info.hpp"
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <fieldforge/build_config.hpp>
-#include <fmt/format.h>
 
 #include <cstring>
 #include <iostream>
@@ -32,7 +32,8 @@ std::string version_text() {
 }
 
 std::string stage_manual(const ff::StageInfo& stage) {
-  return fmt::format("{}  (version {})\n  {}\n\n{}\n", stage.type, stage.version, stage.summary, stage.schema.describe(4));
+  return fmt::format("{}  (version {})\n  {}\n\n{}\n", stage.type, stage.version, stage.summary,
+                     stage.schema.describe(4));
 }
 
 // `fieldforge stages`: every stage's manual, one stage's, or a JSON Schema of

@@ -100,7 +100,8 @@ void run_case(const Case& c, const RunOptions& options) {
 
     ScopedTimer timer("stage " + stage.name);
     std::unique_ptr<Stage> runner = stage.info->create(stage.config);
-    RunContext context{c.name, stage.name, stage.type, c.resolved_yaml(), stage.output_dir, c.seed, c.smoke, options.resume};
+    RunContext context{c.name,           stage.name, stage.type, c.resolved_yaml(),
+                       stage.output_dir, c.seed,     c.smoke,    options.resume};
     runner->run(context);
     mpi_barrier();
     if (root) write_manifest(stage, timer.elapsed());

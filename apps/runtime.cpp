@@ -3,10 +3,10 @@
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 
-#include <fieldforge/build_config.hpp>
 #include <fftw3.h>
 #include <hdf5.h>
 #include <mpi.h>
+#include <fieldforge/build_config.hpp>
 
 #if FIELDFORGE_WITH_PETSC
 #include <petscsys.h>

@@ -38,17 +38,14 @@ class RunError : public Error {
 };
 
 namespace detail {
-inline std::string source_location(const char* file, int line) {
-  return fmt::format("{}:{}", file, line);
-}
+inline std::string source_location(const char* file, int line) { return fmt::format("{}:{}", file, line); }
 }  // namespace detail
 
 }  // namespace ff
 
 // FF_REQUIRE(cond, ErrorType, "format {}", args...) throws ErrorType with the
 // formatted message and the source location when cond is false.
-#define FF_REQUIRE(cond, ErrorType, ...)                                                   \
-  do {                                                                                     \
-    if (!(cond))                                                                           \
-      throw ErrorType(fmt::format(__VA_ARGS__), ::ff::detail::source_location(__FILE__, __LINE__)); \
+#define FF_REQUIRE(cond, ErrorType, ...)                                                                       \
+  do {                                                                                                         \
+    if (!(cond)) throw ErrorType(fmt::format(__VA_ARGS__), ::ff::detail::source_location(__FILE__, __LINE__)); \
   } while (false)

@@ -58,8 +58,8 @@ void Progress::report(bool final) {
   const double rate = elapsed > 0 ? done_ / elapsed : 0.0;
   const double eta = rate > 0 ? (total_ - done_) / rate : 0.0;
   const std::string line = fmt::format("{}: {}/{} ({:.1f}%) {:.2f}/s, {} {}", label_, done_, total_,
-                                       total_ > 0 ? 100.0 * done_ / total_ : 100.0, rate,
-                                       final ? "took" : "ETA", format_duration(final ? elapsed : eta));
+                                       total_ > 0 ? 100.0 * done_ / total_ : 100.0, rate, final ? "took" : "ETA",
+                                       format_duration(final ? elapsed : eta));
   if (tty_) {
     std::fprintf(stderr, "\r\033[K%s%s", line.c_str(), final ? "\n" : "");
     std::fflush(stderr);

@@ -22,8 +22,8 @@ constexpr std::uint64_t splitmix64(std::uint64_t x) {
 class SampleRng {
  public:
   SampleRng(std::uint64_t seed, std::uint64_t stream, std::uint64_t index) {
-    std::uint64_t x = splitmix64(seed) ^ splitmix64(stream + 0x632be59bd9b4e019ULL) ^
-                      splitmix64(index * 0xd1342543de82ef95ULL + 1);
+    std::uint64_t x =
+        splitmix64(seed) ^ splitmix64(stream + 0x632be59bd9b4e019ULL) ^ splitmix64(index * 0xd1342543de82ef95ULL + 1);
     for (auto& s : state_) s = x = splitmix64(x);
   }
 
@@ -62,10 +62,10 @@ namespace detail {
 // the same area, so a layer is picked uniformly.
 struct NormalZiggurat {
   static constexpr int kLayers = 128;
-  static constexpr double kTailStart = 3.442619855899;     // edge[1] = r
-  static constexpr double kLayerArea = 9.91256303526217e-3; // v
-  double edge[kLayers + 1];   // edge[0] = v / f(r): base strip width including the tail
-  double height[kLayers + 1]; // f(edge[i])
+  static constexpr double kTailStart = 3.442619855899;       // edge[1] = r
+  static constexpr double kLayerArea = 9.91256303526217e-3;  // v
+  double edge[kLayers + 1];                                  // edge[0] = v / f(r): base strip width including the tail
+  double height[kLayers + 1];                                // f(edge[i])
   NormalZiggurat();
 };
 

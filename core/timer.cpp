@@ -37,11 +37,9 @@ void record_time(const std::string& label, double seconds) {
 std::string timer_report() {
   std::lock_guard<std::mutex> lock(timers_mutex());
   std::vector<std::pair<std::string, TimerTotal>> rows(timers().begin(), timers().end());
-  std::sort(rows.begin(), rows.end(),
-            [](const auto& a, const auto& b) { return a.second.seconds > b.second.seconds; });
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.seconds > b.second.seconds; });
   std::string out = fmt::format("{:<32} {:>8} {:>12}\n", "timer", "calls", "seconds");
-  for (const auto& [label, t] : rows)
-    out += fmt::format("{:<32} {:>8} {:>12.4f}\n", label, t.calls, t.seconds);
+  for (const auto& [label, t] : rows) out += fmt::format("{:<32} {:>8} {:>12.4f}\n", label, t.calls, t.seconds);
   return out;
 }
 

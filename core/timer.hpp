@@ -16,15 +16,12 @@ void reset_timers();
 
 class ScopedTimer {
  public:
-  explicit ScopedTimer(std::string label)
-      : label_(std::move(label)), start_(std::chrono::steady_clock::now()) {}
+  explicit ScopedTimer(std::string label) : label_(std::move(label)), start_(std::chrono::steady_clock::now()) {}
   ~ScopedTimer() { record_time(label_, elapsed()); }
   ScopedTimer(const ScopedTimer&) = delete;
   ScopedTimer& operator=(const ScopedTimer&) = delete;
 
-  double elapsed() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
+  double elapsed() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
 
  private:
   std::string label_;

@@ -18,10 +18,10 @@ struct ResolvedStage {
   std::string name;
   std::string type;
   const StageInfo* info = nullptr;
-  StageConfig config;                // validated, defaults filled, references resolved
+  StageConfig config;                   // validated, defaults filled, references resolved
   std::vector<std::string> depends_on;  // earlier stages whose outputs this one reads
-  std::string hash;                  // of type, version, seed, config and upstream hashes
-  std::filesystem::path output_dir;  // <case output>/<name>
+  std::string hash;                     // of type, version, seed, config and upstream hashes
+  std::filesystem::path output_dir;     // <case output>/<name>
 };
 
 struct Case {

@@ -11,7 +11,8 @@
 namespace ff {
 
 enum class DType { float32, float64 };
-DType parse_dtype(const std::string& name);  // "float32" | "float64"
+// The names of the storage precisions, for a `dtype` choice key.
+std::vector<std::pair<std::string, DType>> dtype_choices();
 
 struct GridInfo {
   std::string kind = "periodic";  // periodic | sphere_gauss | sphere_equiangular | mesh
@@ -23,12 +24,12 @@ struct MeshInfo {
   int dim = 2;
   std::vector<double> nodes;  // [n_nodes * dim]
   int nodes_per_cell = 3;
-  std::vector<long> cells;    // [n_cells * nodes_per_cell], zero-based node indices
+  std::vector<long> cells;             // [n_cells * nodes_per_cell], zero-based node indices
   std::string cell_type = "triangle";  // triangle | quadrilateral | tetrahedron | hexahedron
 };
 
 struct FieldSpec {
-  std::string path;                    // "inputs/u0", "outputs/u", "params/nu"
+  std::string path;                         // "inputs/u0", "outputs/u", "params/nu"
   std::vector<std::uint64_t> sample_shape;  // shape of one sample ({} for a scalar)
   DType dtype = DType::float32;
   std::vector<std::pair<std::string, double>> attributes;

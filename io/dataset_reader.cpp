@@ -62,10 +62,12 @@ DatasetReader::DatasetReader(const fs::path& path) : impl_(std::make_unique<Impl
   FF_REQUIRE(!m.fields.empty(), InputError, "{}: wrong layout: no datasets under /inputs, /outputs or /params", name);
   for (std::size_t i = 0; i < m.fields.size(); ++i) {
     const auto dims = h5::dataset_shape(m.open_dataset(m.fields[i]));
-    FF_REQUIRE(!dims.empty(), InputError, "{}: wrong layout: /{} is a scalar, expected [n_samples, ...]", name, m.fields[i]);
+    FF_REQUIRE(!dims.empty(), InputError, "{}: wrong layout: /{} is a scalar, expected [n_samples, ...]", name,
+               m.fields[i]);
     if (i == 0) m.n_samples = static_cast<long>(dims[0]);
     FF_REQUIRE(static_cast<long>(dims[0]) == m.n_samples, InputError,
-               "{}: wrong layout: /{} has {} samples but /{} has {}", name, m.fields[i], dims[0], m.fields[0], m.n_samples);
+               "{}: wrong layout: /{} has {} samples but /{} has {}", name, m.fields[i], dims[0], m.fields[0],
+               m.n_samples);
   }
 }
 
@@ -105,7 +107,8 @@ std::uint64_t DatasetReader::sample_size(const std::string& field) const {
 }
 
 std::string DatasetReader::root_attribute(const std::string& name) const {
-  FF_REQUIRE(h5::has_attribute(impl_->file, name), InputError, "{}: no attribute '{}' on /", impl_->path.string(), name);
+  FF_REQUIRE(h5::has_attribute(impl_->file, name), InputError, "{}: no attribute '{}' on /", impl_->path.string(),
+             name);
   return h5::read_string_attribute(impl_->file, name);
 }
 
@@ -115,7 +118,8 @@ bool DatasetReader::has_field_attribute(const std::string& field, const std::str
 
 double DatasetReader::field_attribute(const std::string& field, const std::string& name) const {
   h5::Handle set = impl_->open_dataset(field);
-  FF_REQUIRE(h5::has_attribute(set, name), InputError, "{}: /{} has no attribute '{}'", impl_->path.string(), field, name);
+  FF_REQUIRE(h5::has_attribute(set, name), InputError, "{}: /{} has no attribute '{}'", impl_->path.string(), field,
+             name);
   return h5::read_double_array_attribute(set, name).at(0);
 }
 
@@ -143,7 +147,8 @@ std::vector<double> DatasetReader::read(const std::string& field, long first, lo
   std::vector<double> values(total);
   if (total == 0) return values;
   h5::Handle file_space = h5::space_handle(H5Dget_space(set), "file space");
-  h5::check_status(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, dims.data(), nullptr), "select");
+  h5::check_status(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, dims.data(), nullptr),
+                   "select");
   h5::Handle memory = h5::space_handle(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "memory");
   h5::check_status(H5Dread(set, H5T_NATIVE_DOUBLE, memory, file_space, H5P_DEFAULT, values.data()),
                    name + ": read /" + field);

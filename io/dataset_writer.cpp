@@ -4,9 +4,9 @@
 #include "io/h5.hpp"
 #include "io/xdmf.hpp"
 
-#include <fieldforge/build_config.hpp>
 #include <hdf5.h>
 #include <mpi.h>
+#include <fieldforge/build_config.hpp>
 
 #include <cmath>
 #include <cstdlib>
@@ -24,10 +24,8 @@ void DatasetLayout::split_contiguous(long train_count, long test_count) {
 }
 namespace fs = std::filesystem;
 
-DType parse_dtype(const std::string& name) {
-  if (name == "float32") return DType::float32;
-  if (name == "float64") return DType::float64;
-  throw InputError("unknown dtype '" + name + "' (expected float32|float64)");
+std::vector<std::pair<std::string, DType>> dtype_choices() {
+  return {{"float32", DType::float32}, {"float64", DType::float64}};
 }
 
 namespace {
@@ -63,15 +61,16 @@ h5::Handle make_group(hid_t file, const std::string& path) {
 }
 
 // A small contiguous dataset written whole by one rank (splits, times, mesh).
-void create_small_dataset(hid_t file, const std::string& path, hid_t type, hid_t mem_type,
-                          std::vector<hsize_t> dims, const void* data, bool write) {
+void create_small_dataset(hid_t file, const std::string& path, hid_t type, hid_t mem_type, std::vector<hsize_t> dims,
+                          const void* data, bool write) {
   h5::Handle space = h5::space_handle(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), path);
   h5::Handle dcpl = untimed_dataset_plist();
-  h5::Handle set = h5::dataset_handle(
-      H5Dcreate2(file, path.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), "create dataset " + path);
+  h5::Handle set = h5::dataset_handle(H5Dcreate2(file, path.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                                      "create dataset " + path);
   hsize_t total = 1;
   for (hsize_t d : dims) total *= d;
-  if (write && total > 0) h5::check_status(H5Dwrite(set, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + path);
+  if (write && total > 0)
+    h5::check_status(H5Dwrite(set, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + path);
 }
 
 }  // namespace
@@ -143,27 +142,28 @@ void DatasetWriter::Impl::create_layout(bool write_small_data) {
     h5::Handle space = h5::space_handle(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
                                         "space of " + spec.path);
     h5::Handle dcpl = untimed_dataset_plist();
-    if (layout.n_samples > 0) h5::check_status(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "chunking");
+    if (layout.n_samples > 0)
+      h5::check_status(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "chunking");
     // Parallel HDF5 needs every chunk allocated at creation; serially, chunks
     // are allocated as samples arrive, so a shard holds only its own samples.
     if (mode == WriteMode::parallel) h5::check_status(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY), "allocation time");
     const std::string path = "/" + spec.path;
-    h5::Handle set = h5::dataset_handle(
-        H5Dcreate2(file, path.c_str(), file_type(spec.dtype), space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-        "create dataset " + path);
+    h5::Handle set =
+        h5::dataset_handle(H5Dcreate2(file, path.c_str(), file_type(spec.dtype), space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                           "create dataset " + path);
     for (const auto& [name, value] : spec.attributes) h5::write_double_attribute(set, name, value);
     specs[spec.path] = &spec;
     datasets[spec.path] = std::move(set);
   }
 
   if (!layout.times.empty())
-    create_small_dataset(file, "/times", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {layout.times.size()},
-                         layout.times.data(), write_small_data);
+    create_small_dataset(file, "/times", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {layout.times.size()}, layout.times.data(),
+                         write_small_data);
   make_group(file, "/splits");
   create_small_dataset(file, "/splits/train", H5T_STD_I64LE, H5T_NATIVE_LONG, {layout.train.size()},
                        layout.train.data(), write_small_data);
-  create_small_dataset(file, "/splits/test", H5T_STD_I64LE, H5T_NATIVE_LONG, {layout.test.size()},
-                       layout.test.data(), write_small_data);
+  create_small_dataset(file, "/splits/test", H5T_STD_I64LE, H5T_NATIVE_LONG, {layout.test.size()}, layout.test.data(),
+                       write_small_data);
 }
 
 // Rank 0 copies every other rank's block of samples from its shard file,
@@ -182,15 +182,20 @@ void DatasetWriter::Impl::merge_shards() {
       hsize_t per_sample = 1;
       for (hsize_t d : count) per_sample *= d;
       std::vector<double> buffer(per_sample);
-      h5::Handle memory = h5::space_handle(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), "memory space");
+      h5::Handle memory =
+          h5::space_handle(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), "memory space");
       h5::Handle from_space = h5::space_handle(H5Dget_space(from), "shard space");
       h5::Handle to_space = h5::space_handle(H5Dget_space(to), "target space");
       for (long i = range.begin; i < range.end; ++i) {
         start[0] = static_cast<hsize_t>(i);
-        h5::check_status(H5Sselect_hyperslab(from_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr), "select");
-        h5::check_status(H5Dread(from, H5T_NATIVE_DOUBLE, memory, from_space, H5P_DEFAULT, buffer.data()), "read shard " + path);
-        h5::check_status(H5Sselect_hyperslab(to_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr), "select");
-        h5::check_status(H5Dwrite(to, H5T_NATIVE_DOUBLE, memory, to_space, H5P_DEFAULT, buffer.data()), "merge " + path);
+        h5::check_status(H5Sselect_hyperslab(from_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+                         "select");
+        h5::check_status(H5Dread(from, H5T_NATIVE_DOUBLE, memory, from_space, H5P_DEFAULT, buffer.data()),
+                         "read shard " + path);
+        h5::check_status(H5Sselect_hyperslab(to_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+                         "select");
+        h5::check_status(H5Dwrite(to, H5T_NATIVE_DOUBLE, memory, to_space, H5P_DEFAULT, buffer.data()),
+                         "merge " + path);
       }
     }
     source.reset();
@@ -220,8 +225,10 @@ DatasetWriter::~DatasetWriter() {
   impl_->datasets.clear();
   impl_->file.reset();
   std::error_code ignored;
-  if (impl_->mode == WriteMode::shards) fs::remove(impl_->shard_path(impl_->rank), ignored);
-  else if (impl_->rank == 0) fs::remove(impl_->partial_path, ignored);
+  if (impl_->mode == WriteMode::shards)
+    fs::remove(impl_->shard_path(impl_->rank), ignored);
+  else if (impl_->rank == 0)
+    fs::remove(impl_->partial_path, ignored);
 }
 
 SampleRange DatasetWriter::local_samples() const {
@@ -233,11 +240,12 @@ const fs::path& DatasetWriter::path() const { return impl_->final_path; }
 void DatasetWriter::write_sample(const std::string& field, long index, const double* values) {
   Impl& m = *impl_;
   auto spec_it = m.specs.find(field);
-  FF_REQUIRE(spec_it != m.specs.end(), RunError, "{}: no field '{}' in the dataset layout", m.final_path.string(), field);
+  FF_REQUIRE(spec_it != m.specs.end(), RunError, "{}: no field '{}' in the dataset layout", m.final_path.string(),
+             field);
   const FieldSpec& spec = *spec_it->second;
   const SampleRange mine = local_samples();
-  FF_REQUIRE(index >= mine.begin && index < mine.end, RunError,
-             "{}: rank {} writes samples [{}, {}), not {}", m.final_path.string(), m.rank, mine.begin, mine.end, index);
+  FF_REQUIRE(index >= mine.begin && index < mine.end, RunError, "{}: rank {} writes samples [{}, {}), not {}",
+             m.final_path.string(), m.rank, mine.begin, mine.end, index);
 
   std::size_t count = 1;
   for (auto d : spec.sample_shape) count *= d;
@@ -250,8 +258,10 @@ void DatasetWriter::write_sample(const std::string& field, long index, const dou
   extent.insert(extent.end(), spec.sample_shape.begin(), spec.sample_shape.end());
   hid_t set = m.datasets.at(field);
   h5::Handle file_space = h5::space_handle(H5Dget_space(set), "file space");
-  h5::check_status(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, extent.data(), nullptr), "select sample");
-  h5::Handle memory = h5::space_handle(H5Screate_simple(static_cast<int>(extent.size()), extent.data(), nullptr), "memory space");
+  h5::check_status(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, extent.data(), nullptr),
+                   "select sample");
+  h5::Handle memory =
+      h5::space_handle(H5Screate_simple(static_cast<int>(extent.size()), extent.data(), nullptr), "memory space");
   // HDF5 converts double to float32 on write when the file type asks for it.
   h5::check_status(H5Dwrite(set, H5T_NATIVE_DOUBLE, memory, file_space, H5P_DEFAULT, values),
                    fmt::format("write sample {} of {}", index, field));
@@ -264,7 +274,8 @@ void DatasetWriter::commit() {
     m.file.reset();
     mpi_barrier();
     if (m.rank == 0) {
-      m.file = h5::file_handle(H5Fopen(m.partial_path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "reopen " + m.partial_path.string());
+      m.file = h5::file_handle(H5Fopen(m.partial_path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT),
+                               "reopen " + m.partial_path.string());
       for (const FieldSpec& spec : m.layout.fields) {
         const std::string path = "/" + spec.path;
         m.datasets[spec.path] = h5::dataset_handle(H5Dopen2(m.file, path.c_str(), H5P_DEFAULT), "open " + path);

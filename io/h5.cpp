@@ -69,8 +69,8 @@ void write_string_attribute(hid_t object, const std::string& name, const std::st
   check_status(H5Tset_size(type, value.empty() ? 1 : value.size()), "string size");
   check_status(H5Tset_cset(type, H5T_CSET_UTF8), "string charset");
   Handle space = space_handle(H5Screate(H5S_SCALAR), "scalar space");
-  Handle attr = attr_handle(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
-                            "create attribute " + name);
+  Handle attr =
+      attr_handle(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), "create attribute " + name);
   const char* data = value.empty() ? "" : value.data();
   check_status(H5Awrite(attr, type, data), "write attribute " + name);
 }

@@ -15,10 +15,14 @@ std::string type_name(hid_t type) {
   const H5T_class_t cls = H5Tget_class(type);
   const size_t size = H5Tget_size(type);
   switch (cls) {
-    case H5T_FLOAT: return size == 4 ? "float32" : size == 8 ? "float64" : fmt::format("float{}", 8 * size);
-    case H5T_INTEGER: return fmt::format("{}int{}", H5Tget_sign(type) == H5T_SGN_NONE ? "u" : "", 8 * size);
-    case H5T_STRING: return "string";
-    default: return "other";
+    case H5T_FLOAT:
+      return size == 4 ? "float32" : size == 8 ? "float64" : fmt::format("float{}", 8 * size);
+    case H5T_INTEGER:
+      return fmt::format("{}int{}", H5Tget_sign(type) == H5T_SGN_NONE ? "u" : "", 8 * size);
+    case H5T_STRING:
+      return "string";
+    default:
+      return "other";
   }
 }
 
@@ -52,8 +56,10 @@ herr_t describe_attribute(hid_t object, const char* name, const H5A_info_t*, voi
   std::string value = attribute_text(attr);
   if (value == "(string)") {
     value = h5::read_string_attribute(object, name);
-    if (value.find('\n') != std::string::npos) value = fmt::format("({} lines of text)", std::count(value.begin(), value.end(), '\n'));
-    else if (value.size() > 60) value = value.substr(0, 57) + "...";
+    if (value.find('\n') != std::string::npos)
+      value = fmt::format("({} lines of text)", std::count(value.begin(), value.end(), '\n'));
+    else if (value.size() > 60)
+      value = value.substr(0, 57) + "...";
   }
   visit.out += fmt::format("      @{} = {}\n", name, value);
   return 0;

@@ -78,12 +78,16 @@ bool admissible(const YAML::Node& value, const KeySpec& spec) {
     if (!n.IsScalar()) return false;
     try {
       switch (kind) {
-        case ValueKind::boolean: return (n.as<bool>(), true);
-        case ValueKind::integer: return in_range(static_cast<double>(n.as<long>()));
-        case ValueKind::number: return in_range(n.as<double>());
+        case ValueKind::boolean:
+          return (n.as<bool>(), true);
+        case ValueKind::integer:
+          return in_range(static_cast<double>(n.as<long>()));
+        case ValueKind::number:
+          return in_range(n.as<double>());
         case ValueKind::choice:
           return std::find(spec.choices.begin(), spec.choices.end(), n.Scalar()) != spec.choices.end();
-        default: return true;
+        default:
+          return true;
       }
     } catch (const YAML::Exception&) {
       return false;
@@ -92,8 +96,7 @@ bool admissible(const YAML::Node& value, const KeySpec& spec) {
   if (spec.kind == ValueKind::integer_list || spec.kind == ValueKind::number_list) {
     if (!value.IsSequence()) return false;
     for (const auto& item : value)
-      if (!scalar_ok(item, spec.kind == ValueKind::integer_list ? ValueKind::integer : ValueKind::number))
-        return false;
+      if (!scalar_ok(item, spec.kind == ValueKind::integer_list ? ValueKind::integer : ValueKind::number)) return false;
     return true;
   }
   return scalar_ok(value, spec.kind);

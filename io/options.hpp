@@ -123,7 +123,9 @@ class OptionsSchema {
         if (tv == v) return n;
       return table.front().first;
     };
-    add(name, [member, to_value](const StageConfig& c, const std::string& k, Options& o) {
+    add(
+        name,
+        [member, to_value](const StageConfig& c, const std::string& k, Options& o) {
           if (c.has(k)) o.*member = to_value(c, k);
         },
         [member, to_name](const Options& o, OptionsText& out, const std::string& k) {
@@ -135,8 +137,7 @@ class OptionsSchema {
     return b;
   }
   // Choices kept as their name in a string member.
-  KeyBuilder choice(std::string name, std::string Options::*member, std::vector<std::string> names,
-                    std::string doc) {
+  KeyBuilder choice(std::string name, std::string Options::*member, std::vector<std::string> names, std::string doc) {
     std::vector<std::pair<std::string, std::string>> table;
     for (const auto& n : names) table.emplace_back(n, n);
     return choice<std::string>(std::move(name), member, std::move(table), std::move(doc));
@@ -146,7 +147,9 @@ class OptionsSchema {
   // stage's output folder (its name alone in written text).
   KeyBuilder file(std::string name, std::filesystem::path Options::*member, ValueKind kind, std::string doc) {
     const bool output = kind == ValueKind::output_file;
-    add(name, [member, output](const StageConfig& c, const std::string& k, Options& o) {
+    add(
+        name,
+        [member, output](const StageConfig& c, const std::string& k, Options& o) {
           if (c.has(k)) o.*member = output ? c.output_path(k) : std::filesystem::path(c.string(k));
         },
         [member, output](const Options& o, OptionsText& out, const std::string& k) {
@@ -160,7 +163,9 @@ class OptionsSchema {
   // A nested map, itself declared by an OptionsSchema.
   template <class Nested>
   void map(std::string name, Nested Options::*member, const OptionsSchema<Nested>& nested, std::string doc) {
-    add(name, [member, nested](const StageConfig& c, const std::string& k, Options& o) {
+    add(
+        name,
+        [member, nested](const StageConfig& c, const std::string& k, Options& o) {
           nested.read_into(c, k + ".", o.*member);
         },
         [member, nested](const Options& o, OptionsText& out, const std::string& k) {
@@ -170,15 +175,17 @@ class OptionsSchema {
   }
 
   // A map this struct does not hold, read by its owner (a model family's options).
-  void map(std::string name, Schema nested, std::string doc) { schema_.map(std::move(name), std::move(nested), std::move(doc)); }
+  void map(std::string name, Schema nested, std::string doc) {
+    schema_.map(std::move(name), std::move(nested), std::move(doc));
+  }
 
   // The keys of `nested`, bound to the struct `member`, at this level (no map of their own).
   template <class Nested>
   void merge(Nested Options::*member, const OptionsSchema<Nested>& nested) {
     for (const auto& b : nested.binders_)
-      add(b.name, [member, read = b.read](const StageConfig& c, const std::string& k, Options& o) {
-            read(c, k, o.*member);
-          },
+      add(
+          b.name,
+          [member, read = b.read](const StageConfig& c, const std::string& k, Options& o) { read(c, k, o.*member); },
           [member, write = b.write](const Options& o, OptionsText& out, const std::string& k) {
             write(o.*member, out, k);
           });
@@ -232,7 +239,9 @@ class OptionsSchema {
   template <class T, class Get>
   KeyBuilder bind(std::string name, ValueKind kind, std::string doc, T Options::*member, const std::string& def,
                   Get get) {
-    add(name, [member, get](const StageConfig& c, const std::string& k, Options& o) {
+    add(
+        name,
+        [member, get](const StageConfig& c, const std::string& k, Options& o) {
           if (c.has(k)) o.*member = get(c, k);
         },
         [member](const Options& o, OptionsText& out, const std::string& k) { out.set(k, yaml_text(o.*member)); });

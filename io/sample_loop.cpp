@@ -28,14 +28,17 @@ void for_each_local_sample(DatasetWriter& writer, const RunContext& context,
     throw RunError(failure.empty() ? context.stage_name + ": a sample failed on another rank" : failure);
 }
 
-Schema sample_split_schema(long train, long test, long smoke_train, long smoke_test) {
-  Schema samples;
-  samples.key("train", ValueKind::integer, "training samples (indices 0 .. train-1)").def(train).at_least(1).smoke(smoke_train);
-  samples.key("test", ValueKind::integer, "test samples (the indices after the training ones)")
+OptionsSchema<SampleSplit> sample_split_options(long train, long test, long smoke_train, long smoke_test) {
+  OptionsSchema<SampleSplit> o;
+  o.key("train", &SampleSplit::train, "training samples (indices 0 .. train-1)")
+      .def(train)
+      .at_least(1)
+      .smoke(smoke_train);
+  o.key("test", &SampleSplit::test, "test samples (the indices after the training ones)")
       .def(test)
       .at_least(0)
       .smoke(smoke_test);
-  return samples;
+  return o;
 }
 
 }  // namespace ff

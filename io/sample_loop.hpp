@@ -4,7 +4,7 @@
 #pragma once
 
 #include "io/dataset_writer.hpp"
-#include "io/schema.hpp"
+#include "io/options.hpp"
 #include "io/stage.hpp"
 
 #include <functional>
@@ -21,6 +21,10 @@ void for_each_local_sample(DatasetWriter& writer, const RunContext& context,
 // The `samples` map of a dataset stage: `train` samples (indices 0 ..
 // train-1) and `test` samples after them, with their defaults and the caps
 // `--smoke` applies.
-Schema sample_split_schema(long train, long test, long smoke_train, long smoke_test);
+struct SampleSplit {
+  long train = 0;
+  long test = 0;
+};
+OptionsSchema<SampleSplit> sample_split_options(long train, long test, long smoke_train, long smoke_test);
 
 }  // namespace ff

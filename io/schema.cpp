@@ -9,17 +9,28 @@ namespace ff {
 
 const char* kind_name(ValueKind kind) {
   switch (kind) {
-    case ValueKind::boolean: return "bool";
-    case ValueKind::integer: return "integer";
-    case ValueKind::number: return "number";
-    case ValueKind::string: return "string";
-    case ValueKind::choice: return "choice";
-    case ValueKind::input_file: return "input file";
-    case ValueKind::dataset_file: return "dataset file";
-    case ValueKind::output_file: return "output file";
-    case ValueKind::integer_list: return "integer list";
-    case ValueKind::number_list: return "number list";
-    case ValueKind::map: return "map";
+    case ValueKind::boolean:
+      return "bool";
+    case ValueKind::integer:
+      return "integer";
+    case ValueKind::number:
+      return "number";
+    case ValueKind::string:
+      return "string";
+    case ValueKind::choice:
+      return "choice";
+    case ValueKind::input_file:
+      return "input file";
+    case ValueKind::dataset_file:
+      return "dataset file";
+    case ValueKind::output_file:
+      return "output file";
+    case ValueKind::integer_list:
+      return "integer list";
+    case ValueKind::number_list:
+      return "number list";
+    case ValueKind::map:
+      return "map";
   }
   return "?";
 }
@@ -28,24 +39,34 @@ std::string KeySpec::expectation() const {
   const bool integral = kind == ValueKind::integer || kind == ValueKind::integer_list;
   std::string what;
   switch (kind) {
-    case ValueKind::boolean: return "true or false";
+    case ValueKind::boolean:
+      return "true or false";
     case ValueKind::choice: {
       std::string list;
       for (const auto& c : choices) list += (list.empty() ? "" : "|") + c;
       return "one of " + list;
     }
-    case ValueKind::input_file: return "the path of a readable file";
-    case ValueKind::dataset_file: return "the path of a fieldforge HDF5 dataset";
-    case ValueKind::output_file: return "a file name without directories";
-    case ValueKind::map: return "a map";
-    case ValueKind::string: return "a string";
-    case ValueKind::integer_list: what = "a list of integers"; break;
-    case ValueKind::number_list: what = "a list of numbers"; break;
-    default: what = integral ? "an integer" : "a number";
+    case ValueKind::input_file:
+      return "the path of a readable file";
+    case ValueKind::dataset_file:
+      return "the path of a fieldforge HDF5 dataset";
+    case ValueKind::output_file:
+      return "a file name without directories";
+    case ValueKind::map:
+      return "a map";
+    case ValueKind::string:
+      return "a string";
+    case ValueKind::integer_list:
+      what = "a list of integers";
+      break;
+    case ValueKind::number_list:
+      what = "a list of numbers";
+      break;
+    default:
+      what = integral ? "an integer" : "a number";
   }
   auto num = [&](double v) { return integral ? fmt::format("{}", static_cast<long>(v)) : fmt::format("{:g}", v); };
-  if (min && max && !min_exclusive && !max_exclusive)
-    return fmt::format("{} in [{}, {}]", what, num(*min), num(*max));
+  if (min && max && !min_exclusive && !max_exclusive) return fmt::format("{} in [{}, {}]", what, num(*min), num(*max));
   if (min) what += fmt::format(" {} {}", min_exclusive ? ">" : ">=", num(*min));
   if (min && max) what += " and";
   if (max) what += fmt::format(" {} {}", max_exclusive ? "<" : "<=", num(*max));
@@ -124,9 +145,12 @@ std::string Schema::describe(int indent) const {
   const std::string pad(indent, ' ');
   for (const auto& k : keys_) {
     std::string head = fmt::format("{}{} ({})", pad, k.name, kind_name(k.kind));
-    if (k.required) head += " required";
-    else if (k.default_yaml) head += " = " + *k.default_yaml;
-    else if (k.kind != ValueKind::map) head += " optional";
+    if (k.required)
+      head += " required";
+    else if (k.default_yaml)
+      head += " = " + *k.default_yaml;
+    else if (k.kind != ValueKind::map)
+      head += " optional";
     out += fmt::format("{:<46} {}", head, k.description);
     if (k.kind != ValueKind::map && k.kind != ValueKind::string && k.kind != ValueKind::boolean)
       out += " [" + k.expectation() + "]";
@@ -180,13 +204,23 @@ std::string json_string(const std::string& text) {
   std::string out = "\"";
   for (const char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out += c;
+        if (static_cast<unsigned char>(c) < 0x20)
+          out += fmt::format("\\u{:04x}", c);
+        else
+          out += c;
     }
   }
   return out + "\"";
@@ -208,18 +242,25 @@ std::string json_type(const KeySpec& spec) {
   if (spec.min) bounds += fmt::format(", \"{}\": {}", spec.min_exclusive ? "exclusiveMinimum" : "minimum", *spec.min);
   if (spec.max) bounds += fmt::format(", \"{}\": {}", spec.max_exclusive ? "exclusiveMaximum" : "maximum", *spec.max);
   switch (spec.kind) {
-    case ValueKind::boolean: return "\"type\": \"boolean\"";
-    case ValueKind::integer: return "\"type\": \"integer\"" + bounds;
-    case ValueKind::number: return "\"type\": \"number\"" + bounds;
-    case ValueKind::integer_list: return "\"type\": \"array\", \"items\": {\"type\": \"integer\"" + bounds + "}";
-    case ValueKind::number_list: return "\"type\": \"array\", \"items\": {\"type\": \"number\"" + bounds + "}";
+    case ValueKind::boolean:
+      return "\"type\": \"boolean\"";
+    case ValueKind::integer:
+      return "\"type\": \"integer\"" + bounds;
+    case ValueKind::number:
+      return "\"type\": \"number\"" + bounds;
+    case ValueKind::integer_list:
+      return "\"type\": \"array\", \"items\": {\"type\": \"integer\"" + bounds + "}";
+    case ValueKind::number_list:
+      return "\"type\": \"array\", \"items\": {\"type\": \"number\"" + bounds + "}";
     case ValueKind::choice: {
       std::vector<std::string> names;
       for (const auto& c : spec.choices) names.push_back(json_string(c));
       return fmt::format("\"enum\": [{}]", fmt::join(names, ", "));
     }
-    case ValueKind::map: return "\"type\": \"object\"";
-    default: return "\"type\": \"string\"";
+    case ValueKind::map:
+      return "\"type\": \"object\"";
+    default:
+      return "\"type\": \"string\"";
   }
 }
 
@@ -230,14 +271,17 @@ std::string Schema::json_schema() const {
   for (const auto& k : keys_) {
     std::string body = json_type(k) + ", \"description\": " + json_string(k.description);
     if (k.default_yaml && !k.required) body += ", \"default\": " + json_default(k);
-    if (k.nested) body = k.nested->json_schema().substr(1);  // its own object: type, properties, ...
-    else body += "}";
+    if (k.nested)
+      body = k.nested->json_schema().substr(1);  // its own object: type, properties, ...
+    else
+      body += "}";
     if (k.nested) body = "\"description\": " + json_string(k.description) + ", " + body;
     properties.push_back(json_string(k.name) + ": {" + body);
     if (k.required) required.push_back(json_string(k.name));
   }
-  return fmt::format("{{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {{{}}}, \"required\": [{}]}}",
-                     fmt::join(properties, ", "), fmt::join(required, ", "));
+  return fmt::format(
+      "{{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {{{}}}, \"required\": [{}]}}",
+      fmt::join(properties, ", "), fmt::join(required, ", "));
 }
 
 }  // namespace ff

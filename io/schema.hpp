@@ -16,13 +16,13 @@ enum class ValueKind {
   integer,
   number,
   string,
-  choice,       // one string of a fixed list
-  input_file,   // an existing, readable file (or a reference to an earlier stage's output)
-  dataset_file, // an input_file that must be a fieldforge HDF5 dataset
-  output_file,  // a plain file name, written under output/<stage name>/
+  choice,        // one string of a fixed list
+  input_file,    // an existing, readable file (or a reference to an earlier stage's output)
+  dataset_file,  // an input_file that must be a fieldforge HDF5 dataset
+  output_file,   // a plain file name, written under output/<stage name>/
   integer_list,
   number_list,
-  map,          // a nested schema
+  map,  // a nested schema
 };
 
 const char* kind_name(ValueKind kind);

@@ -90,9 +90,7 @@ template std::uint64_t StageConfig::get<std::uint64_t>(const std::string&) const
 template double StageConfig::get<double>(const std::string&) const;
 template std::string StageConfig::get<std::string>(const std::string&) const;
 
-std::filesystem::path StageConfig::output_path(const std::string& dotted) const {
-  return stage_dir_ / string(dotted);
-}
+std::filesystem::path StageConfig::output_path(const std::string& dotted) const { return stage_dir_ / string(dotted); }
 
 void StageRegistry::add(StageInfo info) {
   FF_REQUIRE(!find(info.type), Error, "stage type '{}' registered twice", info.type);

@@ -54,8 +54,8 @@ std::string hyperslab_item(const std::string& h5_file, const FieldSpec& field, l
 // of `field`: a scalar, a vector joined from three component slabs, or one
 // scalar per component for other component counts.
 std::string field_attributes(const std::string& name, const std::string& center, const std::string& h5_file,
-                             const FieldSpec& field, long n_samples, long sample, const std::vector<std::uint64_t>& time,
-                             const std::vector<std::uint64_t>& spatial) {
+                             const FieldSpec& field, long n_samples, long sample,
+                             const std::vector<std::uint64_t>& time, const std::vector<std::uint64_t>& spatial) {
   auto open = [&](const std::string& attribute, const char* type) {
     return fmt::format("      <Attribute Name=\"{}\" Center=\"{}\" AttributeType=\"{}\">\n", attribute, center, type);
   };
@@ -74,7 +74,8 @@ std::string field_attributes(const std::string& name, const std::string& center,
     out = open(name, "Vector") +
           fmt::format("        <DataItem ItemType=\"Function\" Function=\"JOIN($0, $1, $2)\" Dimensions=\"{}\">\n",
                       join_dims(joined));
-    for (int c = 0; c < 3; ++c) out += hyperslab_item(h5_file, field, n_samples, sample, component(c), spatial, "          ");
+    for (int c = 0; c < 3; ++c)
+      out += hyperslab_item(h5_file, field, n_samples, sample, component(c), spatial, "          ");
     return out + "        </DataItem>\n" + close;
   }
   for (int c = 0; c < field.components; ++c)
@@ -118,13 +119,15 @@ std::string xdmf_document(const std::string& h5_file, const DatasetLayout& layou
     cell_shape = {n_cells};
     topology_geometry = fmt::format(
         "      <Topology TopologyType=\"{}\" NumberOfElements=\"{}\">\n"
-        "        <DataItem Format=\"HDF\" NumberType=\"Int\" Precision=\"8\" Dimensions=\"{} {}\">{}:/mesh/cells</DataItem>\n"
+        "        <DataItem Format=\"HDF\" NumberType=\"Int\" Precision=\"8\" Dimensions=\"{} "
+        "{}\">{}:/mesh/cells</DataItem>\n"
         "      </Topology>\n"
         "      <Geometry GeometryType=\"{}\">\n"
-        "        <DataItem Format=\"HDF\" NumberType=\"Float\" Precision=\"8\" Dimensions=\"{} {}\">{}:/mesh/nodes</DataItem>\n"
+        "        <DataItem Format=\"HDF\" NumberType=\"Float\" Precision=\"8\" Dimensions=\"{} "
+        "{}\">{}:/mesh/nodes</DataItem>\n"
         "      </Geometry>\n",
-        xdmf_cell_type(mesh.cell_type), n_cells, n_cells, mesh.nodes_per_cell, h5_file,
-        mesh.dim == 2 ? "XY" : "XYZ", n_nodes, mesh.dim, h5_file);
+        xdmf_cell_type(mesh.cell_type), n_cells, n_cells, mesh.nodes_per_cell, h5_file, mesh.dim == 2 ? "XY" : "XYZ",
+        n_nodes, mesh.dim, h5_file);
   } else {
     return "";
   }
@@ -154,8 +157,9 @@ std::string xdmf_document(const std::string& h5_file, const DatasetLayout& layou
       }
     }
     any_attribute = any_attribute || !attributes.empty();
-    grids += fmt::format("    <Grid Name=\"sample_{}\" GridType=\"Uniform\">\n      <Time Value=\"{}\"/>\n{}{}    </Grid>\n",
-                         s, s, topology_geometry, attributes);
+    grids +=
+        fmt::format("    <Grid Name=\"sample_{}\" GridType=\"Uniform\">\n      <Time Value=\"{}\"/>\n{}{}    </Grid>\n",
+                    s, s, topology_geometry, attributes);
   }
   if (!any_attribute) return "";  // no field lives on the grid: nothing for ParaView to show
   return fmt::format(

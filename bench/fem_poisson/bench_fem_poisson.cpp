@@ -27,9 +27,7 @@ namespace {
 using namespace ff;
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // The slowest rank's time is the parallel time.
 double slowest(double seconds) {
@@ -90,9 +88,10 @@ void run(int dim, int n, int repeats, const char* solution_file) {
   }
   const long dofs = space.global_size();  // collective
   if (rank == 0)
-    std::printf("{\"dofs\": %ld, \"ranks\": %d, \"setup_s\": %.6f, \"assembly_s\": %.6f, \"solve_s\": %.6f, "
-                "\"iterations\": %ld, \"reason\": \"%s\"}\n",
-                dofs, ranks, setup, assembly, solve, result.iterations, result.reason.c_str());
+    std::printf(
+        "{\"dofs\": %ld, \"ranks\": %d, \"setup_s\": %.6f, \"assembly_s\": %.6f, \"solve_s\": %.6f, "
+        "\"iterations\": %ld, \"reason\": \"%s\"}\n",
+        dofs, ranks, setup, assembly, solve, result.iterations, result.reason.c_str());
 }
 
 }  // namespace

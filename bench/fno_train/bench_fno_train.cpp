@@ -91,9 +91,10 @@ struct Round {
 
 int run(int argc, char** argv) {
   if (argc < 10) {
-    std::fprintf(stderr,
-                 "usage: bench_fno_train DIM N WIDTH MODES BATCH THREADS WARMUP MIN_SECONDS ROUNDS [EXPORT_DIR [SEED]]\n"
-                 "  training samples/s of a 4-layer FNO on a fixed random batch (see the file's header)\n");
+    std::fprintf(
+        stderr,
+        "usage: bench_fno_train DIM N WIDTH MODES BATCH THREADS WARMUP MIN_SECONDS ROUNDS [EXPORT_DIR [SEED]]\n"
+        "  training samples/s of a 4-layer FNO on a fixed random batch (see the file's header)\n");
     return 2;
   }
   const int dim = std::atoi(argv[1]), n = std::atoi(argv[2]), width = std::atoi(argv[3]), modes = std::atoi(argv[4]);

@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
     ++samples;
     elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
-  std::printf("{\"n\": %d, \"samples\": %ld, \"seconds\": %.6f, \"rate\": %.3f, \"variance_ratio\": %.5f}\n", n, samples,
-              elapsed, samples / elapsed, sum_sq / (double(samples) * grf.size()) / total_variance);
+  std::printf("{\"n\": %d, \"samples\": %ld, \"seconds\": %.6f, \"rate\": %.3f, \"variance_ratio\": %.5f}\n", n,
+              samples, elapsed, samples / elapsed, sum_sq / (double(samples) * grf.size()) / total_variance);
   return 0;
 }

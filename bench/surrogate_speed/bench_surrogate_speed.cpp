@@ -41,9 +41,7 @@ using Clock = std::chrono::steady_clock;
 constexpr int solve_n = 256, store_n = 64;
 constexpr double nu = 1e-3, dt = 1e-4, record_every = 1.0;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // The FNO forcing on the grid, built as generate.ns2d builds it (x = i/n on
 // the first axis, y = j/n on the second).

@@ -23,8 +23,8 @@ std::string shape_text(const std::vector<std::uint64_t>& shape) {
 DataLoader::DataLoader(const DatasetReader& reader, DataLoaderOptions options)
     : reader_(reader), options_(std::move(options)) {
   const std::string file = reader.path().string();
-  FF_REQUIRE(!options_.inputs.empty() && !options_.targets.empty(), InputError, "{}: a loader needs input and target fields",
-             file);
+  FF_REQUIRE(!options_.inputs.empty() && !options_.targets.empty(), InputError,
+             "{}: a loader needs input and target fields", file);
   FF_REQUIRE(options_.batch_size >= 1, InputError, "batch size must be >= 1, got {}", options_.batch_size);
   FF_REQUIRE(options_.subsample >= 1, InputError, "subsample must be >= 1, got {}", options_.subsample);
   split_ = reader.split(options_.split);
@@ -70,9 +70,7 @@ void DataLoader::load_trajectories() {
   trajectories_ = subsampled(torch::from_blob(values.data(), full, torch::kFloat64)).to(torch::kFloat32);
 }
 
-long DataLoader::batches_per_epoch() const {
-  return (examples() + options_.batch_size - 1) / options_.batch_size;
-}
+long DataLoader::batches_per_epoch() const { return (examples() + options_.batch_size - 1) / options_.batch_size; }
 
 std::vector<long> DataLoader::order(long epoch) const {
   std::vector<long> order(static_cast<std::size_t>(examples()));

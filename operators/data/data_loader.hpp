@@ -28,8 +28,8 @@
 namespace ff::operators {
 
 struct Batch {
-  torch::Tensor input;   // [batch, input channels, grid...], float32
-  torch::Tensor target;  // [batch, target channels, grid...], float32
+  torch::Tensor input;        // [batch, input channels, grid...], float32
+  torch::Tensor target;       // [batch, target channels, grid...], float32
   std::vector<long> samples;  // dataset index of each example
 };
 

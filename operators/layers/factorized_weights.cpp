@@ -61,8 +61,8 @@ TuckerSpectralWeights::TuckerSpectralWeights(const SpectralWeightsOptions& optio
   const auto extents = tensor_extents(options);
   if (!options.ranks.empty()) {
     FF_REQUIRE(options.ranks.size() == extents.size(), InputError,
-               "Tucker ranks: {} given, the weight tensor [layers, in, out, modes...] has {} axes", options.ranks.size(),
-               extents.size());
+               "Tucker ranks: {} given, the weight tensor [layers, in, out, modes...] has {} axes",
+               options.ranks.size(), extents.size());
     for (std::size_t n = 0; n < extents.size(); ++n) {
       FF_REQUIRE(options.ranks[n] >= 1 && options.ranks[n] <= extents[n], InputError,
                  "Tucker rank {} of axis {} must be in [1, {}]", options.ranks[n], n, extents[n]);

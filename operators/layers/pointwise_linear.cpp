@@ -24,10 +24,14 @@ torch::Tensor PointwiseLinearImpl::forward(const torch::Tensor& x) {
   kernel_shape.insert(kernel_shape.end(), x.dim() - 2, 1);
   const torch::Tensor kernel = weight_.view(kernel_shape);
   switch (x.dim()) {
-    case 3: return torch::conv1d(x, kernel, bias_);
-    case 4: return torch::conv2d(x, kernel, bias_);
-    case 5: return torch::conv3d(x, kernel, bias_);
-    default: throw InputError(fmt::format("pointwise layers take 1D-3D grids, got a tensor of rank {}", x.dim()));
+    case 3:
+      return torch::conv1d(x, kernel, bias_);
+    case 4:
+      return torch::conv2d(x, kernel, bias_);
+    case 5:
+      return torch::conv3d(x, kernel, bias_);
+    default:
+      throw InputError(fmt::format("pointwise layers take 1D-3D grids, got a tensor of rank {}", x.dim()));
   }
 }
 

@@ -73,8 +73,8 @@ void SpectralConvImpl::check_resolution(torch::IntArrayRef spatial) const {
 torch::Tensor SpectralConvImpl::forward(const torch::Tensor& x) {
   const int d = dim();
   const int in = weights_->options().in_channels;
-  FF_REQUIRE(x.dim() == d + 2 && x.size(1) == in, InputError, "spectral convolution expects [batch, {}, {}D grid], got {}",
-             in, d, shape_of(x));
+  FF_REQUIRE(x.dim() == d + 2 && x.size(1) == in, InputError,
+             "spectral convolution expects [batch, {}, {}D grid], got {}", in, d, shape_of(x));
   const auto spatial = x.sizes().slice(2);
   check_resolution(spatial);
   const int64_t last = d + 1;
@@ -92,8 +92,8 @@ torch::Tensor SpectralConvImpl::forward(const torch::Tensor& x) {
   // 16-bit input, cuFFT only power-of-two sizes, and low modes carry most of
   // the signal).
   const bool reduced = x.scalar_type() == torch::kHalf || x.scalar_type() == torch::kBFloat16;
-  torch::Tensor x_hat = torch::fft::rfft(reduced ? x.to(torch::kFloat32) : x, c10::nullopt, last)
-                            .narrow(last, 0, modes_[d - 1]);
+  torch::Tensor x_hat =
+      torch::fft::rfft(reduced ? x.to(torch::kFloat32) : x, c10::nullopt, last).narrow(last, 0, modes_[d - 1]);
   if (d > 1) x_hat = torch::fft::fftn(x_hat, spatial.slice(0, d - 1), full_axes);
 
   // Gather the kept modes into the mode grid, full axes as [0, m) ++ [n−m, n).

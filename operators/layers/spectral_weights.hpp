@@ -7,8 +7,8 @@
 // 2 m_a on the full axes, m_d on the halved last axis). Dense weights store
 // every entry; Tucker and CP weights (TFNO, Kossaifi et al.) factorize the
 // tensor [layers, in, out, M_1..M_d] jointly, or each layer's [in, out, M...]
-// on its own, and contract the input with the factors directly. Complex values are stored as real pairs (last axis 2) so
-// every optimizer sees real parameters.
+// on its own, and contract the input with the factors directly. Complex values are stored as real pairs (last axis 2)
+// so every optimizer sees real parameters.
 #pragma once
 
 #include <torch/nn/module.h>
@@ -24,12 +24,12 @@ struct SpectralWeightsOptions {
   int layers = 1;
   int in_channels = 1;
   int out_channels = 1;
-  std::vector<int> mode_extent;      // M_1..M_d
+  std::vector<int> mode_extent;         // M_1..M_d
   std::string factorization = "dense";  // dense | tucker | cp
-  double rank = 1.0;                 // fraction of the dense parameter count (tucker, cp)
-  std::vector<int> ranks;            // explicit Tucker ranks (one per tensor axis), or {R} for CP; overrides rank
-  bool joint = true;                 // one factorization of all layers, or one per layer (ranks then per layer)
-  bool reconstructed = false;        // factorized: rebuild W_l and contract densely (for comparison)
+  double rank = 1.0;                    // fraction of the dense parameter count (tucker, cp)
+  std::vector<int> ranks;               // explicit Tucker ranks (one per tensor axis), or {R} for CP; overrides rank
+  bool joint = true;                    // one factorization of all layers, or one per layer (ranks then per layer)
+  bool reconstructed = false;           // factorized: rebuild W_l and contract densely (for comparison)
 };
 
 class SpectralWeightsImpl : public torch::nn::Module {

@@ -74,9 +74,7 @@ class TypedModelConfig final : public ModelConfig {
   }
   const std::string& kind() const override { return family_->kind; }
   BuiltModel build(const DataShape& data) const override { return family_->build(options_, data); }
-  std::string describe() const override {
-    return "kind: " + family_->kind + "\n" + family_->options.write(options_);
-  }
+  std::string describe() const override { return "kind: " + family_->kind + "\n" + family_->options.write(options_); }
   bool closed_grid() const override { return family_->closed_grid(options_); }
   const Options& options() const { return options_; }
 

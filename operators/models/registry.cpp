@@ -71,8 +71,8 @@ Schema ModelRegistry::schema(const std::string& default_kind) const {
 const ModelRegistry::Entry& ModelRegistry::find(const std::string& kind, const std::string& origin) const {
   for (const Entry& e : families_)
     if (e.kind == kind) return e;
-  throw InputError(fmt::format("{}: unknown model kind '{}' (this fieldforge knows {})", origin, kind,
-                               fmt::join(kinds(), ", ")));
+  throw InputError(
+      fmt::format("{}: unknown model kind '{}' (this fieldforge knows {})", origin, kind, fmt::join(kinds(), ", ")));
 }
 
 std::unique_ptr<ModelConfig> ModelRegistry::read(const StageConfig& config, const std::string& prefix) const {
@@ -80,8 +80,7 @@ std::unique_ptr<ModelConfig> ModelRegistry::read(const StageConfig& config, cons
   return find(kind, "model.kind").read(config, prefix);
 }
 
-std::unique_ptr<ModelConfig> ModelRegistry::from_description(const std::string& text,
-                                                             const std::string& origin) const {
+std::unique_ptr<ModelConfig> ModelRegistry::from_description(const std::string& text, const std::string& origin) const {
   const StageConfig config = config_from_text(text, schema(families_.front().kind), origin);
   const std::string kind = config.string("kind");
   try {

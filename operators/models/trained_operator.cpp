@@ -35,7 +35,8 @@ const std::pair<GaussianNormalizer, GaussianNormalizer>& TrainedOperator::normal
   // both boundaries; the others on periodic grids.
   const bool periodic = !config_->closed_grid();
   return resampled_
-      .emplace(grid, std::pair{input_normalizer_.resampled(grid, periodic), target_normalizer_.resampled(grid, periodic)})
+      .emplace(grid,
+               std::pair{input_normalizer_.resampled(grid, periodic), target_normalizer_.resampled(grid, periodic)})
       .first->second;
 }
 

@@ -6,9 +6,9 @@
 #include "io/dataset_writer.hpp"
 #include "io/options.hpp"
 #include "operators/data/data_loader.hpp"
+#include "operators/models/trained_operator.hpp"
 #include "operators/training/device.hpp"
 #include "operators/training/losses.hpp"
-#include "operators/models/trained_operator.hpp"
 
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
@@ -35,8 +35,7 @@ OptionsSchema<EvaluateStage::Settings> options() {
   o.choice("split", &S::split, {"test", "train"}, "split to evaluate");
   o.key("batch", &S::batch, "samples per batch").at_least(1);
   o.key("steps", &S::steps, "autoregressive models: steps to roll out (0: to the end of the data)").at_least(0);
-  o.key("subsample", &S::subsample, "evaluate on every k-th grid point per axis (e.g. 421 -> 141 with 3)")
-      .at_least(1);
+  o.key("subsample", &S::subsample, "evaluate on every k-th grid point per axis (e.g. 421 -> 141 with 3)").at_least(1);
   o.key("device", &S::device, "cpu, cuda or cuda:N");
   o.file("out", &S::out, ValueKind::output_file, "predictions and per-sample errors");
   return o;
@@ -93,7 +92,8 @@ void EvaluateStage::run(const RunContext& context) {
   std::vector<std::uint64_t> prediction_shape(target_shape.begin(), target_shape.end() - grid.size());
   prediction_shape.insert(prediction_shape.end(), grid.begin(), grid.end());
   if (rollout) {
-    const auto available = static_cast<long>(target_shape.size() > grid.size() ? target_shape.front() : 1) - meta.window;
+    const auto available =
+        static_cast<long>(target_shape.size() > grid.size() ? target_shape.front() : 1) - meta.window;
     FF_REQUIRE(available >= 1, InputError, "{}: '{}' has {} steps per sample; the model needs {} to start a rollout",
                data, meta.target, available + meta.window, meta.window + 1);
     steps = s.steps > 0 ? s.steps : available;
@@ -101,7 +101,8 @@ void EvaluateStage::run(const RunContext& context) {
                steps, meta.target, available, meta.window);
     prediction_shape.front() = static_cast<std::uint64_t>(steps);
   } else {
-    const auto channels = reader.sample_shape(meta.input).size() > grid.size() ? reader.sample_shape(meta.input).front() : 1;
+    const auto channels =
+        reader.sample_shape(meta.input).size() > grid.size() ? reader.sample_shape(meta.input).front() : 1;
     FF_REQUIRE(channels == static_cast<std::uint64_t>(in_channels), InputError,
                "{}: '{}' has {} channels per sample but the model {} takes {}", data, meta.input, channels,
                s.model.string(), in_channels);
@@ -159,8 +160,8 @@ void EvaluateStage::run(const RunContext& context) {
     for (long i = 0; i < n; ++i) last_step += per_step[i * steps + steps - 1] / n;
     rollout_note = fmt::format(" (rollout of {} steps, last step {:.4g})", steps, last_step);
   }
-  spdlog::info("{}: {} split of {} at {}: relative L2 {:.4g}, H1 {:.4g} over {} samples{}", context.stage_name,
-               s.split, data, resolution, mean(l2), mean(h1), n, rollout_note);
+  spdlog::info("{}: {} split of {} at {}: relative L2 {:.4g}, H1 {:.4g} over {} samples{}", context.stage_name, s.split,
+               data, resolution, mean(l2), mean(h1), n, rollout_note);
 }
 
 }  // namespace ff::operators

@@ -4,9 +4,9 @@
 #include "core/parallel.hpp"
 #include "core/progress.hpp"
 #include "core/timer.hpp"
-#include "operators/training/device.hpp"
 #include "io/options.hpp"
 #include "operators/models/registry.hpp"
+#include "operators/training/device.hpp"
 #include "operators/training/trainer.hpp"
 #include "operators/training/weight_export.hpp"
 
@@ -60,7 +60,8 @@ OptionsSchema<TrainOperatorStage::Settings> options() {
   o.file("data", &S::data, ValueKind::dataset_file, "fieldforge dataset with train (and test) splits").required();
   o.key("input", &S::input, "input field");
   o.key("target", &S::target, "target field");
-  o.key("window", &S::window, "autoregressive: steps of the target trajectory in, the next one out (0: input -> target)")
+  o.key("window", &S::window,
+        "autoregressive: steps of the target trajectory in, the next one out (0: input -> target)")
       .at_least(0)
       .smoke(1);
   o.key("subsample", &S::subsample, "train on every k-th grid point per axis (e.g. 421 -> 85 with 5)").at_least(1);
@@ -79,8 +80,7 @@ OptionsSchema<TrainOperatorStage::Settings> options() {
   o.file("out", &S::out, ValueKind::output_file, "final checkpoint");
   o.file("best", &S::best, ValueKind::output_file, "checkpoint with the lowest validation error");
   o.file("history", &S::history, ValueKind::output_file, "per-epoch learning rate, loss and validation error");
-  o.file("weights", &S::weights, ValueKind::output_file,
-         "the final model's weights and normalizers for Python (HDF5)");
+  o.file("weights", &S::weights, ValueKind::output_file, "the final model's weights and normalizers for Python (HDF5)");
   return o;
 }
 

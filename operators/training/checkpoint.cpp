@@ -5,8 +5,8 @@
 #include "operators/layers/shape.hpp"
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <fieldforge/build_config.hpp>
 #include <torch/torch.h>
+#include <fieldforge/build_config.hpp>
 
 #include <fmt/format.h>
 
@@ -66,15 +66,17 @@ struct CheckpointWriter::Archive {
 CheckpointWriter::CheckpointWriter(const CheckpointHeader& h) : archive_(std::make_unique<Archive>()) {
   torch::serialize::OutputArchive header;
   header.write("format", torch::tensor(kCheckpointFormat));
-  const std::map<std::string, std::string> entries{
-      {"model", h.model},           {"data", data_text(h.data)},
-      {"input", h.input},           {"target", h.target},
-      {"window", std::to_string(h.window)},
-      {"validation", std::to_string(h.validation)},
-      {"seed", std::to_string(h.seed)},
-      {"fieldforge_version", h.fieldforge_version},
-      {"git_sha", h.git_sha},       {"case", h.case_yaml},
-      {"case_hash", h.case_hash}};
+  const std::map<std::string, std::string> entries{{"model", h.model},
+                                                   {"data", data_text(h.data)},
+                                                   {"input", h.input},
+                                                   {"target", h.target},
+                                                   {"window", std::to_string(h.window)},
+                                                   {"validation", std::to_string(h.validation)},
+                                                   {"seed", std::to_string(h.seed)},
+                                                   {"fieldforge_version", h.fieldforge_version},
+                                                   {"git_sha", h.git_sha},
+                                                   {"case", h.case_yaml},
+                                                   {"case_hash", h.case_hash}};
   for (const auto& [key, value] : entries) header.write(key, c10::IValue(value));
   archive_->root.write("header", header);
 }
@@ -125,9 +127,8 @@ CheckpointReader::CheckpointReader(const std::filesystem::path& path, const std:
   try {
     archive_->root.load_from(origin_, torch::Device(device));
   } catch (const c10::Error& e) {
-    throw InputError(
-        fmt::format("{}: not a readable LibTorch archive (truncated or not a checkpoint): {}", origin_,
-                    e.what_without_backtrace()));
+    throw InputError(fmt::format("{}: not a readable LibTorch archive (truncated or not a checkpoint): {}", origin_,
+                                 e.what_without_backtrace()));
   }
   torch::serialize::InputArchive header;
   torch::Tensor format;
@@ -153,9 +154,9 @@ CheckpointReader::CheckpointReader(const std::filesystem::path& path, const std:
   };
   CheckpointHeader& h = header_;
   h.model = entry("model");
-  FF_REQUIRE(std::sscanf(entry("data").c_str(), "%d %d %d", &h.data.in_channels, &h.data.out_channels,
-                         &h.data.dimension) == 3,
-             InputError, "{}: damaged checkpoint header entry 'data'", origin_);
+  FF_REQUIRE(
+      std::sscanf(entry("data").c_str(), "%d %d %d", &h.data.in_channels, &h.data.out_channels, &h.data.dimension) == 3,
+      InputError, "{}: damaged checkpoint header entry 'data'", origin_);
   h.input = entry("input");
   h.target = entry("target");
   h.window = integer("window");
@@ -182,8 +183,8 @@ void CheckpointReader::load_model(torch::nn::Module& module) {
     }
     module.load(stored);
   } catch (const c10::Error& e) {
-    throw InputError(fmt::format("{}: the checkpoint's weights do not fit this model: {}", origin_,
-                                 e.what_without_backtrace()));
+    throw InputError(
+        fmt::format("{}: the checkpoint's weights do not fit this model: {}", origin_, e.what_without_backtrace()));
   }
 }
 

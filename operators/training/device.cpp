@@ -17,7 +17,8 @@ bool cuda_available() { return torch::cuda::is_available(); }
 
 std::string describe_torch() {
   return fmt::format("LibTorch {}.{}.{} (CUDA available: {})", TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR,
-                     TORCH_VERSION_PATCH, cuda_available() ? fmt::format("yes, {} device(s)", torch::cuda::device_count()) : "no");
+                     TORCH_VERSION_PATCH,
+                     cuda_available() ? fmt::format("yes, {} device(s)", torch::cuda::device_count()) : "no");
 }
 
 void require_device(const std::string& name) {

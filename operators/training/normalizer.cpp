@@ -7,7 +7,8 @@
 
 namespace ff::operators {
 
-GaussianNormalizer::GaussianNormalizer(torch::Tensor mean, torch::Tensor std) : mean_(std::move(mean)), std_(std::move(std)) {
+GaussianNormalizer::GaussianNormalizer(torch::Tensor mean, torch::Tensor std)
+    : mean_(std::move(mean)), std_(std::move(std)) {
   FF_REQUIRE(mean_.sizes() == std_.sizes(), InputError, "normalizer mean {} and std {} differ in shape",
              shape_of(mean_), shape_of(std_));
 }
@@ -74,7 +75,7 @@ torch::Tensor interpolate(const torch::Tensor& field, const std::vector<int64_t>
       ++size[a];
     }
   const torch::nn::functional::InterpolateFuncOptions::mode_t modes[] = {torch::kLinear, torch::kBilinear,
-                                                                        torch::kTrilinear};
+                                                                         torch::kTrilinear};
   x = F::interpolate(x, F::InterpolateFuncOptions().size(size).mode(modes[dim - 1]).align_corners(true));
   if (periodic)
     for (int64_t a = 0; a < dim; ++a) x = x.narrow(2 + a, 0, grid[a]);

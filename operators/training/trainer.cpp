@@ -43,13 +43,13 @@ Trainer::Trainer(torch::nn::AnyModule model, const DataLoader& train, const Data
     : model_(std::move(model)), train_(train), validation_(validation), options_(std::move(options)) {
   FF_REQUIRE(options_.learning_rate > 0 && options_.weight_decay >= 0 && options_.clip_norm >= 0, InputError,
              "training needs learning rate > 0, weight decay >= 0 and clip norm >= 0");
-  FF_REQUIRE(options_.loss == "l2" || options_.loss == "h1", InputError, "loss must be l2 or h1, got '{}'", options_.loss);
+  FF_REQUIRE(options_.loss == "l2" || options_.loss == "h1", InputError, "loss must be l2 or h1, got '{}'",
+             options_.loss);
   FF_REQUIRE(options_.scheduler == "step" || options_.scheduler == "cosine" || options_.scheduler == "constant",
              InputError, "scheduler must be step, cosine or constant, got '{}'", options_.scheduler);
   FF_REQUIRE(options_.step_every >= 1, InputError, "step_every must be >= 1, got {}", options_.step_every);
   FF_REQUIRE(options_.precision != Precision::fp16 || torch::Device(options_.device).is_cuda(), InputError,
-             "precision fp16 needs a cuda device (autocast on the CPU is bf16 only), got device '{}'",
-             options_.device);
+             "precision fp16 needs a cuda device (autocast on the CPU is bf16 only), got device '{}'", options_.device);
   if (options_.precision == Precision::fp16) loss_scaler_ = std::make_unique<DynamicLossScaler>();
   model_.ptr()->to(torch::Device(options_.device));
   std::tie(input_normalizer_, target_normalizer_) = GaussianNormalizer::fit(train);
@@ -74,7 +74,8 @@ void Trainer::place_normalizers() {
 }
 
 double Trainer::learning_rate_at(long epoch) const {
-  if (options_.scheduler == "step") return options_.learning_rate * std::pow(options_.gamma, epoch / options_.step_every);
+  if (options_.scheduler == "step")
+    return options_.learning_rate * std::pow(options_.gamma, epoch / options_.step_every);
   if (options_.scheduler == "cosine")
     return 0.5 * options_.learning_rate * (1 + std::cos(M_PI * epoch / std::max<long>(1, options_.epochs)));
   return options_.learning_rate;
@@ -147,7 +148,8 @@ double Trainer::evaluate(const DataLoader& loader) {
     const Batch batch = loader.batch(0, b);
     const torch::Device device(options_.device);
     const auto prediction = target_normalizer_.decode(model_.forward(input_normalizer_.encode(batch.input.to(device))));
-    weighted += relative_lp(prediction, batch.target.to(device)).item<double>() * static_cast<double>(batch.samples.size());
+    weighted +=
+        relative_lp(prediction, batch.target.to(device)).item<double>() * static_cast<double>(batch.samples.size());
   }
   return weighted / static_cast<double>(loader.examples());
 }

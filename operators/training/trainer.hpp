@@ -36,18 +36,18 @@ struct TrainerOptions {
   std::string scheduler = "step";  // step | cosine | constant
   long step_every = 100;           // step: multiply the rate by gamma every this many epochs
   double gamma = 0.5;
-  double clip_norm = 0.0;          // 0: no gradient clipping
-  std::string loss = "l2";         // l2 | h1
-  std::string device = "cpu";      // cpu | cuda | cuda:N: model, batches and normalizers live there
+  double clip_norm = 0.0;                    // 0: no gradient clipping
+  std::string loss = "l2";                   // l2 | h1
+  std::string device = "cpu";                // cpu | cuda | cuda:N: model, batches and normalizers live there
   Precision precision = Precision::float32;  // of the training forward; bf16 or fp16 autocast (fp16: cuda only)
 };
 
 struct EpochRecord {
   long epoch = 0;
   double learning_rate = 0;
-  double train_loss = 0;       // mean over the epoch's batches
-  double validation_error = 0; // relative L2 on the validation split (NaN without one)
-  long skipped_steps = 0;      // fp16: optimizer steps skipped for gradients that overflowed
+  double train_loss = 0;        // mean over the epoch's batches
+  double validation_error = 0;  // relative L2 on the validation split (NaN without one)
+  long skipped_steps = 0;       // fp16: optimizer steps skipped for gradients that overflowed
 };
 
 class Trainer {

@@ -30,7 +30,8 @@ void export_weights(const std::filesystem::path& checkpoint, const std::filesyst
   write_tensor(file, "normalizers/target_std", model.target_normalizer().std());
   const CheckpointHeader& header = model.header();
   file.attribute("model", header.model);
-  file.attribute("data", fmt::format("{} {} {}", header.data.in_channels, header.data.out_channels, header.data.dimension));
+  file.attribute("data",
+                 fmt::format("{} {} {}", header.data.in_channels, header.data.out_channels, header.data.dimension));
   file.attribute("input", header.input);
   file.attribute("target", header.target);
   file.attribute("window", std::to_string(header.window));

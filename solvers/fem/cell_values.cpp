@@ -86,8 +86,8 @@ void CellValues::update_geometry(long cell, int index) {
              cell, det_, index);
   double& orientation = orientation_[cell];
   if (orientation == 0) orientation = det_ > 0 ? 1 : -1;
-  FF_REQUIRE(orientation * det_ > 0, RunError, "cell {} is inverted: det J changes sign inside it (quadrature point {})",
-             cell, index);
+  FF_REQUIRE(orientation * det_ > 0, RunError,
+             "cell {} is inverted: det J changes sign inside it (quadrature point {})", cell, index);
   invert(jacobian, det_, dim_, inverse_);
 }
 

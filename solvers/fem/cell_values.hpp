@@ -16,10 +16,10 @@ namespace ff::fem {
 
 struct IntegrationPoint {
   long cell = 0;
-  int index = 0;        // point of the quadrature rule
+  int index = 0;  // point of the quadrature rule
   int dim = 0, size = 0;
   double x[3] = {0, 0, 0};
-  double measure = 0;   // rule weight x |det J|: the point's share of the cell's volume
+  double measure = 0;                 // rule weight x |det J|: the point's share of the cell's volume
   const double* values = nullptr;     // [size] basis values
   const double* gradients = nullptr;  // [size * dim] physical basis gradients
 
@@ -47,13 +47,13 @@ class CellValues {
   const FeSpace& space_;
   QuadratureRule rule_;
   int dim_, size_, vertices_;
-  std::vector<double> values_, reference_gradients_;                 // [points][basis]( [dim])
-  std::vector<double> geometry_values_, geometry_gradients_;         // [points][vertex]( [dim])
-  std::vector<double> gradients_;                                    // the current point's
-  std::vector<double> orientation_;                                  // sign of det J per cell (0: not yet seen)
-  bool affine_;                      // simplices: one Jacobian per cell
-  bool uniform_gradients_ = false;   // affine with a linear basis: one set of gradients per cell
-  long geometry_cell_ = -1;          // the cell det_ and inverse_ belong to
+  std::vector<double> values_, reference_gradients_;          // [points][basis]( [dim])
+  std::vector<double> geometry_values_, geometry_gradients_;  // [points][vertex]( [dim])
+  std::vector<double> gradients_;                             // the current point's
+  std::vector<double> orientation_;                           // sign of det J per cell (0: not yet seen)
+  bool affine_;                                               // simplices: one Jacobian per cell
+  bool uniform_gradients_ = false;  // affine with a linear basis: one set of gradients per cell
+  long geometry_cell_ = -1;         // the cell det_ and inverse_ belong to
   double det_ = 0, inverse_[9] = {0};
   IntegrationPoint point_;
 };

@@ -137,9 +137,12 @@ std::vector<double> file_coefficient(const FeSpace& space, const CoefficientSour
 std::vector<double> coefficient_at_dofs(const FeSpace& space, const CoefficientSource& source,
                                         const CoefficientDraw& draw) {
   switch (source.kind) {
-    case CoefficientSource::Kind::grf: return grf_coefficient(space, source, draw);
-    case CoefficientSource::Kind::file: return file_coefficient(space, source);
-    case CoefficientSource::Kind::constant: break;
+    case CoefficientSource::Kind::grf:
+      return grf_coefficient(space, source, draw);
+    case CoefficientSource::Kind::file:
+      return file_coefficient(space, source);
+    case CoefficientSource::Kind::constant:
+      break;
   }
   return std::vector<double>(space.local_size(), source.value);
 }

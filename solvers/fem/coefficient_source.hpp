@@ -17,11 +17,11 @@ class FeSpace;
 
 struct CoefficientSource {
   enum class Kind { constant, grf, file } kind = Kind::constant;
-  double value = 1;                      // constant
-  spectral::GrfOptions grf;              // grf: on the periodic unit grid mapped onto the mesh's bounding box
-  bool exponentiate = false;             // grf: a = exp(field), else high/low by sign
+  double value = 1;           // constant
+  spectral::GrfOptions grf;   // grf: on the periodic unit grid mapped onto the mesh's bounding box
+  bool exponentiate = false;  // grf: a = exp(field), else high/low by sign
   double high = 12, low = 3;
-  std::filesystem::path file;            // file: a fieldforge mesh dataset
+  std::filesystem::path file;  // file: a fieldforge mesh dataset
   std::string field = "inputs/a";
   long sample = 0;
 };

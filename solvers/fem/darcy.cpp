@@ -59,8 +59,8 @@ linear::KrylovResult DarcySolver::solve(const double* a, double* u) {
   Impl& m = *impl_;
   const long nodes = static_cast<long>(options_.n) * options_.n;
   for (long k = 0; k < nodes; ++k)
-    FF_REQUIRE(a[k] > 0 && std::isfinite(a[k]), RunError, "Darcy coefficient must be positive and finite, got {} at node {}",
-               a[k], k);
+    FF_REQUIRE(a[k] > 0 && std::isfinite(a[k]), RunError,
+               "Darcy coefficient must be positive and finite, got {} at node {}", a[k], k);
   for (std::size_t dof = 0; dof < m.node_of_dof.size(); ++dof) m.coefficient[dof] = a[m.node_of_dof[dof]];
 
   const FeSpace& space = m.poisson.space();

@@ -18,9 +18,9 @@
 namespace ff::fem {
 
 struct DarcyOptions {
-  int n = 421;           // nodes per axis
-  bool simplex = true;   // P1 on triangles (each grid square cut in two), else Q1 on squares
-  double source = 1.0;   // f
+  int n = 421;          // nodes per axis
+  bool simplex = true;  // P1 on triangles (each grid square cut in two), else Q1 on squares
+  double source = 1.0;  // f
   linear::KrylovOptions solver;
 };
 

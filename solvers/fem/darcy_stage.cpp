@@ -5,9 +5,9 @@
 #include "core/timer.hpp"
 #include "io/sample_loop.hpp"
 #include "solvers/fem/stage_inputs.hpp"
-#include "solvers/linear/krylov_options.hpp"
 #include "solvers/fourier/covariance_options.hpp"
 #include "solvers/fourier/plan_sharing.hpp"
+#include "solvers/linear/krylov_options.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -23,7 +23,8 @@ void take_every(const std::vector<double>& fine, int n, int stride, std::vector<
   const int s = (n - 1) / stride + 1;
   coarse.resize(static_cast<std::size_t>(s) * s);
   for (int i = 0; i < s; ++i)
-    for (int j = 0; j < s; ++j) coarse[static_cast<std::size_t>(i) * s + j] = fine[static_cast<std::size_t>(i) * stride * n + j * stride];
+    for (int j = 0; j < s; ++j)
+      coarse[static_cast<std::size_t>(i) * s + j] = fine[static_cast<std::size_t>(i) * stride * n + j * stride];
 }
 
 // The keys of generate.darcy, declared once (io/options.hpp).
@@ -73,10 +74,9 @@ OptionsSchema<Settings> options() {
       .at_least(1);
   o.map("petsc", &S::petsc, linear::krylov_options(), "linear solver (PETSc options after -- override these)");
   o.map("samples", &S::samples, sample_split_options(1000, 200, 2, 1), "number of samples per split");
-  o.choice("dtype", &S::dtype, dtype_names(), "storage precision").def("float32");
+  o.choice("dtype", &S::dtype, dtype_choices(), "storage precision");
   o.file("out", &S::out, ValueKind::output_file,
-         "file of the first store_every grid; the others are written beside it as <stem>_<nodes>.h5")
-      .def("darcy.h5");
+         "file of the first store_every grid; the others are written beside it as <stem>_<nodes>.h5");
   return o;
 }
 
@@ -134,9 +134,12 @@ void DarcyStage::run(const RunContext& context) {
     layout.grid.kind = "closed";
     layout.grid.shape = {static_cast<long>(s), static_cast<long>(s)};
     layout.grid.extent = {1.0, 1.0};
-    layout.fields = {{"inputs/a", {s, s}, dtype_,
-                      {{"high", high_}, {"low", low_}, {"alpha", field_.alpha}, {"tau", field_.tau}, {"sigma", field_.sigma}}},
-                     {"outputs/u", {s, s}, dtype_, {{"solve_n", double(n)}, {"source", solver_.source}}}};
+    layout.fields = {
+        {"inputs/a",
+         {s, s},
+         dtype_,
+         {{"high", high_}, {"low", low_}, {"alpha", field_.alpha}, {"tau", field_.tau}, {"sigma", field_.sigma}}},
+        {"outputs/u", {s, s}, dtype_, {{"solve_n", double(n)}, {"source", solver_.source}}}};
     layout.split_contiguous(train_, test_);
     writers.push_back(std::make_unique<DatasetWriter>(outputs_[r], layout, context.provenance()));
   }
@@ -168,9 +171,10 @@ void DarcyStage::run(const RunContext& context) {
   });
   for (auto& writer : writers) writer->commit();
   if (solved > 0)
-    spdlog::info("{}: {} samples at {}^2 nodes ({}), on rank 0 {:.3f} s and {:.1f} Krylov iterations per solve (max {})",
-                 context.stage_name, train_ + test_, n, solver_.simplex ? "P1" : "Q1", solve_seconds / solved,
-                 double(iterations) / solved, max_iterations);
+    spdlog::info(
+        "{}: {} samples at {}^2 nodes ({}), on rank 0 {:.3f} s and {:.1f} Krylov iterations per solve (max {})",
+        context.stage_name, train_ + test_, n, solver_.simplex ? "P1" : "Q1", solve_seconds / solved,
+        double(iterations) / solved, max_iterations);
   for (const auto& path : outputs_) spdlog::info("{}: wrote {}", context.stage_name, path.string());
 }
 

@@ -92,8 +92,8 @@ OptionsSchema<Settings> options() {
   o.key("body_force", &S::body_force, "force per unit volume, e.g. density x gravity").def("[0, -1, 0]");
   o.map("boundary", &S::boundary, boundary, "boundary conditions by part; the rest of the boundary is traction-free");
   o.map("petsc", &S::petsc, linear::krylov_options(), "linear solver (PETSc options after -- override these)");
-  o.choice("dtype", &S::dtype, dtype_names(), "storage precision").def("float32");
-  o.file("out", &S::out, ValueKind::output_file, "displacement on the mesh").def("elasticity.h5");
+  o.choice("dtype", &S::dtype, dtype_choices(), "storage precision");
+  o.file("out", &S::out, ValueKind::output_file, "displacement on the mesh");
   return o;
 }
 

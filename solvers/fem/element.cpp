@@ -12,20 +12,28 @@ bool is_simplex(CellShape shape) { return shape == CellShape::triangle || shape 
 
 int shape_vertices(CellShape shape) {
   switch (shape) {
-    case CellShape::triangle: return 3;
-    case CellShape::quadrilateral: return 4;
-    case CellShape::tetrahedron: return 4;
-    case CellShape::hexahedron: return 8;
+    case CellShape::triangle:
+      return 3;
+    case CellShape::quadrilateral:
+      return 4;
+    case CellShape::tetrahedron:
+      return 4;
+    case CellShape::hexahedron:
+      return 8;
   }
   return 0;
 }
 
 std::string shape_name(CellShape shape) {
   switch (shape) {
-    case CellShape::triangle: return "triangle";
-    case CellShape::quadrilateral: return "quadrilateral";
-    case CellShape::tetrahedron: return "tetrahedron";
-    case CellShape::hexahedron: return "hexahedron";
+    case CellShape::triangle:
+      return "triangle";
+    case CellShape::quadrilateral:
+      return "quadrilateral";
+    case CellShape::tetrahedron:
+      return "tetrahedron";
+    case CellShape::hexahedron:
+      return "hexahedron";
   }
   return "";
 }

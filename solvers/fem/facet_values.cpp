@@ -38,8 +38,10 @@ BoundaryFace reference_face(CellShape shape, long cell, const std::vector<int>& 
   for (int a = 0; a < dim; ++a) {
     const int bit = (corners[0] >> a) & 1;
     const bool fixed = std::all_of(corners.begin(), corners.end(), [&](int k) { return ((k >> a) & 1) == bit; });
-    if (fixed) face.origin[a] = bit;
-    else if (m < dim - 1) face.direction[m++][a] = 1;
+    if (fixed)
+      face.origin[a] = bit;
+    else if (m < dim - 1)
+      face.direction[m++][a] = 1;
   }
   FF_REQUIRE(m == dim - 1, RunError, "boundary face of cell {} is not a face of the {}", cell, shape_name(shape));
   return face;
@@ -59,8 +61,8 @@ std::vector<BoundaryFace> boundary_faces(const FeSpace& space, const std::string
   if (!id) {
     std::string known;
     for (const auto& [name, value] : mesh.boundary_parts()) known += (known.empty() ? "" : ", ") + name;
-    throw InputError(fmt::format("the mesh has no boundary part '{}' (its parts: {})", part,
-                                 known.empty() ? "none" : known));
+    throw InputError(
+        fmt::format("the mesh has no boundary part '{}' (its parts: {})", part, known.empty() ? "none" : known));
   }
   DM dm = space.dm();
   const int dim = space.dim();
@@ -117,8 +119,10 @@ std::vector<BoundaryFace> boundary_faces(const FeSpace& space, const std::string
 FacetValues::FacetValues(const FeSpace& space, int quadrature_degree) : space_(space) {
   const CellShape shape = space.element().shape();
   const int dim = space.dim();
-  if (dim == 2) rule_ = gauss_legendre(quadrature_degree / 2 + 1);
-  else rule_ = gauss_rule(is_simplex(shape) ? CellShape::triangle : CellShape::quadrilateral, quadrature_degree);
+  if (dim == 2)
+    rule_ = gauss_legendre(quadrature_degree / 2 + 1);
+  else
+    rule_ = gauss_rule(is_simplex(shape) ? CellShape::triangle : CellShape::quadrilateral, quadrature_degree);
   const int size = space.element().size(), vertices = space.element().vertices();
   values_.resize(size);
   gradients_.resize(size * dim);

@@ -84,9 +84,9 @@ class HeatSolver {
   FeSpace space_;
   CellValues cells_;
   FacetValues facets_;
-  std::vector<std::vector<long>> dirichlet_dofs_;        // per condition (empty unless Dirichlet)
-  std::vector<std::vector<BoundaryFace>> flux_faces_;    // per condition (empty for Dirichlet)
-  std::vector<SpaceTimeFunction> flux_loads_;            // per condition: q, or h u_inf
+  std::vector<std::vector<long>> dirichlet_dofs_;      // per condition (empty unless Dirichlet)
+  std::vector<std::vector<BoundaryFace>> flux_faces_;  // per condition (empty for Dirichlet)
+  std::vector<SpaceTimeFunction> flux_loads_;          // per condition: q, or h u_inf
   linear::PetscHandle<Mat, MatDestroy> matrix_;
   linear::PetscHandle<Vec, VecDestroy> rhs_, unknowns_;
   linear::KrylovSolver krylov_;

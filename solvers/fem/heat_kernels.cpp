@@ -4,13 +4,12 @@
 
 namespace ff::fem {
 
-ThetaCellKernel::ThetaCellKernel(const FeSpace& space, const PointFunction& capacity,
-                                 const PointFunction& conductivity, const SpaceTimeFunction& source,
-                                 const ThetaStep& step)
+ThetaCellKernel::ThetaCellKernel(const FeSpace& space, const PointFunction& capacity, const PointFunction& conductivity,
+                                 const SpaceTimeFunction& source, const ThetaStep& step)
     : space_(space), capacity_(capacity), conductivity_(conductivity), source_(source), step_(step) {}
 
 void ThetaCellKernel::add_matrix(const IntegrationPoint& p, double weight, double* matrix) const {
-  const double c_dx = capacity_(p) * weight;                                // c(x_q) · w_q |det J|
+  const double c_dx = capacity_(p) * weight;                               // c(x_q) · w_q |det J|
   const double k_dx = step_.theta * step_.dt * conductivity_(p) * weight;  // θΔt k(x_q) · w_q |det J|
   const int n = p.size, d = p.dim;
   for (int i = 0; i < n; ++i)

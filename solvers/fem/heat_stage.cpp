@@ -58,8 +58,9 @@ OptionsSchema<Settings> options() {
   using C = ConditionText;
   OptionsSchema<SourceKeys> source;
   source.key("value", &SourceKeys::value, "f0: the source's amplitude (uniform in space)");
-  source.choice("profile", &SourceKeys::profile, {"constant", "exponential", "sine"},
-                "time profile: constant (f = f0), exponential (f = f0 exp(-rate t)) or sine (f = f0 sin(rate t))")
+  source
+      .choice("profile", &SourceKeys::profile, {"constant", "exponential", "sine"},
+              "time profile: constant (f = f0), exponential (f = f0 exp(-rate t)) or sine (f = f0 sin(rate t))")
       .def("constant");
   source.key("rate", &SourceKeys::rate, "rate of the exponential and sine profiles");
 
@@ -68,9 +69,11 @@ OptionsSchema<Settings> options() {
       "by spaces or commas";
   const std::string per_part = ": one value for all the parts, or one per part";
   OptionsSchema<C> dirichlet;
-  dirichlet.key("parts", &C::parts,
-                "boundary parts where u = g, which must be listed: none by default (unlike solve.poisson, where none "
-                "means the whole boundary)" + parts)
+  dirichlet
+      .key("parts", &C::parts,
+           "boundary parts where u = g, which must be listed: none by default (unlike solve.poisson, where none "
+           "means the whole boundary)" +
+               parts)
       .def("\"\"");
   dirichlet.key("values", &C::values, "g" + per_part).def("[0.0]");
   OptionsSchema<C> neumann;
@@ -84,7 +87,8 @@ OptionsSchema<Settings> options() {
   OptionsSchema<S> o;
   o.map("mesh", &S::mesh, file_or_box_options(), "a Gmsh file, or a box mesh");
   o.key("degree", &S::degree, "Lagrange degree: 1 (P1/Q1) or 2 (P2, simplices)").at_least(1).at_most(2);
-  o.key("theta", &S::theta, "theta-scheme: 0.5 Crank-Nicolson (2nd order), 1 backward Euler (1st order, "
+  o.key("theta", &S::theta,
+        "theta-scheme: 0.5 Crank-Nicolson (2nd order), 1 backward Euler (1st order, "
         "damps every mode); below 0.5 stable only for small dt")
       .at_least(0)
       .at_most(1);
@@ -103,9 +107,8 @@ OptionsSchema<Settings> options() {
         "Newton cooling k du/dn = h (u_inf - u) on boundary parts; parts with no condition are insulated");
   o.map("petsc", &S::petsc, linear::krylov_options(),
         "linear solver of every step (PETSc options after -- override these)");
-  o.choice("dtype", &S::dtype, dtype_names(), "storage precision of u").def("float32");
-  o.file("out", &S::out, ValueKind::output_file, "the mesh dataset; its XDMF sidecar is written beside it")
-      .def("heat.h5");
+  o.choice("dtype", &S::dtype, dtype_choices(), "storage precision of u");
+  o.file("out", &S::out, ValueKind::output_file, "the mesh dataset; its XDMF sidecar is written beside it");
   return o;
 }
 
@@ -167,7 +170,8 @@ HeatStage::HeatStage(const StageConfig& config) {
   const std::map<std::string, int> parts = known_boundary_parts(mesh_);
   FF_REQUIRE(degree_ == 1 || mesh_.box.simplex || !mesh_.file.empty(), InputError,
              "degree: P2 needs a simplex mesh (mesh.simplex: true)");
-  FF_REQUIRE(steps_ % store_every_ == 0, InputError, "store_every: {} does not divide steps = {}", store_every_, steps_);
+  FF_REQUIRE(steps_ % store_every_ == 0, InputError, "store_every: {} does not divide steps = {}", store_every_,
+             steps_);
 
   dirichlet_ = read_condition(s.dirichlet, "dirichlet", "values", parts);
   neumann_ = read_condition(s.neumann, "neumann", "fluxes", parts);
@@ -176,7 +180,8 @@ HeatStage::HeatStage(const StageConfig& config) {
   for (const auto* condition : {&dirichlet_, &neumann_, &robin_})
     for (const std::string& part : condition->parts)
       FF_REQUIRE(given.insert(part).second, InputError,
-                 "boundary part '{}' is named twice in dirichlet/neumann/robin.parts: give each part one condition", part);
+                 "boundary part '{}' is named twice in dirichlet/neumann/robin.parts: give each part one condition",
+                 part);
 
   solver_ = s.petsc;
 }
@@ -197,9 +202,12 @@ void HeatStage::run(const RunContext& context) {
   problem.capacity = [c](const IntegrationPoint&) { return c; };
   problem.initial = [u0](const double*) { return u0; };
   const double f0 = source_, rate = source_rate_;
-  if (source_profile_ == "exponential") problem.source = [f0, rate](const double*, double t) { return f0 * std::exp(-rate * t); };
-  else if (source_profile_ == "sine") problem.source = [f0, rate](const double*, double t) { return f0 * std::sin(rate * t); };
-  else problem.source = [f0](const double*, double) { return f0; };
+  if (source_profile_ == "exponential")
+    problem.source = [f0, rate](const double*, double t) { return f0 * std::exp(-rate * t); };
+  else if (source_profile_ == "sine")
+    problem.source = [f0, rate](const double*, double t) { return f0 * std::sin(rate * t); };
+  else
+    problem.source = [f0](const double*, double) { return f0; };
   auto add = [&](const HeatConditionKeys& keys, BoundaryKind kind) {
     for (std::size_t p = 0; p < keys.parts.size(); ++p) {
       const double value = entry(keys.values, p);
@@ -260,11 +268,11 @@ void HeatStage::run(const RunContext& context) {
   writer.commit();
 
   const long n_cells = static_cast<long>(layout.mesh.cells.size()) / layout.mesh.nodes_per_cell;
-  spdlog::info("{}: {} {} cells, {} unknowns ({}), theta = {:g}, {} steps of {:g} to t = {:g}: {:.1f} Krylov "
-               "iterations per step (max {:g}), {:.3f} s",
-               context.stage_name, n_cells, layout.mesh.cell_type, space.global_size(), space.element().name(), theta_,
-               steps_, dt_, solver.time(), mean_iterations, *std::max_element(iterations.begin(), iterations.end()),
-               step_seconds);
+  spdlog::info(
+      "{}: {} {} cells, {} unknowns ({}), theta = {:g}, {} steps of {:g} to t = {:g}: {:.1f} Krylov "
+      "iterations per step (max {:g}), {:.3f} s",
+      context.stage_name, n_cells, layout.mesh.cell_type, space.global_size(), space.element().name(), theta_, steps_,
+      dt_, solver.time(), mean_iterations, *std::max_element(iterations.begin(), iterations.end()), step_seconds);
   spdlog::info("{}: wrote {} ({} times; open {} in ParaView)", context.stage_name, output_.string(), n_times,
                fs::path(output_).replace_extension(".xdmf").string());
 }

@@ -14,9 +14,7 @@ namespace {
 struct Lattice {
   std::array<int, 3> cells;
   int dim;
-  PetscInt vertex(int i, int j, int k) const {
-    return i + (cells[0] + 1) * (j + (dim == 3 ? (cells[1] + 1) * k : 0));
-  }
+  PetscInt vertex(int i, int j, int k) const { return i + (cells[0] + 1) * (j + (dim == 3 ? (cells[1] + 1) * k : 0)); }
   PetscInt corner(const std::array<int, 3>& origin, int bits) const {
     return vertex(origin[0] + (bits & 1), origin[1] + ((bits >> 1) & 1), origin[2] + ((bits >> 2) & 1));
   }
@@ -52,8 +50,10 @@ void box_cells(const Lattice& lattice, const std::array<int, 3>& origin, bool si
   const int orders[6][3] = {{0, 1, 2}, {1, 2, 0}, {2, 0, 1}, {0, 2, 1}, {2, 1, 0}, {1, 0, 2}};
   for (int p = 0; p < 6; ++p) {
     const int a = 1 << orders[p][0], b = a | (1 << orders[p][1]);
-    if (p < 3) add({0, b, a, 7});
-    else add({0, a, b, 7});
+    if (p < 3)
+      add({0, b, a, 7});
+    else
+      add({0, a, b, 7});
   }
 }
 
@@ -89,8 +89,10 @@ void mark_box_sides(DM dm, DMLabel boundary, DMLabel parts, const BoxMeshOptions
       // Lattice coordinates are exact multiples of the spacing: a tolerance of
       // a small fraction of the box tells the side planes apart safely.
       const double tolerance = 1e-9 * (options.upper[a] - options.lower[a]);
-      if (std::abs(centroid[a] - options.lower[a]) < tolerance) id = ids.at(lower_names[a]);
-      else if (std::abs(centroid[a] - options.upper[a]) < tolerance) id = ids.at(upper_names[a]);
+      if (std::abs(centroid[a] - options.lower[a]) < tolerance)
+        id = ids.at(lower_names[a]);
+      else if (std::abs(centroid[a] - options.upper[a]) < tolerance)
+        id = ids.at(upper_names[a]);
     }
     FF_REQUIRE(id > 0, RunError, "boundary face {} of the box mesh lies on no side of the box", face_points[f]);
     FF_PETSC(DMLabelSetValue(parts, face_points[f], id));
@@ -110,8 +112,10 @@ Mesh Mesh::box(MPI_Comm comm, const BoxMeshOptions& options) {
   const int dim = options.dim;
   FF_REQUIRE(dim == 2 || dim == 3, InputError, "box meshes are 2D or 3D, got dim = {}", dim);
   for (int a = 0; a < dim; ++a) {
-    FF_REQUIRE(options.cells[a] >= 1, InputError, "a box mesh needs at least one cell per axis, got {}", options.cells[a]);
-    FF_REQUIRE(options.upper[a] > options.lower[a], InputError, "box mesh: upper corner must exceed the lower one on axis {}", a);
+    FF_REQUIRE(options.cells[a] >= 1, InputError, "a box mesh needs at least one cell per axis, got {}",
+               options.cells[a]);
+    FF_REQUIRE(options.upper[a] > options.lower[a], InputError,
+               "box mesh: upper corner must exceed the lower one on axis {}", a);
   }
   const CellShape shape = dim == 2 ? (options.simplex ? CellShape::triangle : CellShape::quadrilateral)
                                    : (options.simplex ? CellShape::tetrahedron : CellShape::hexahedron);
@@ -129,7 +133,8 @@ Mesh Mesh::box(MPI_Comm comm, const BoxMeshOptions& options) {
         for (int i = 0; i <= lattice.cells[0]; ++i) {
           const int index[3] = {i, j, k};
           for (int a = 0; a < dim; ++a)
-            coordinates.push_back(options.lower[a] + (options.upper[a] - options.lower[a]) * index[a] / options.cells[a]);
+            coordinates.push_back(options.lower[a] +
+                                  (options.upper[a] - options.lower[a]) * index[a] / options.cells[a]);
         }
     for (int k = 0; k < std::max(lattice.cells[2], 1); ++k)
       for (int j = 0; j < lattice.cells[1]; ++j)

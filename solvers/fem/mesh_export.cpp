@@ -15,9 +15,13 @@ namespace {
 template <class T>
 MPI_Datatype mpi_type();
 template <>
-MPI_Datatype mpi_type<double>() { return MPI_DOUBLE; }
+MPI_Datatype mpi_type<double>() {
+  return MPI_DOUBLE;
+}
 template <>
-MPI_Datatype mpi_type<long>() { return MPI_LONG; }
+MPI_Datatype mpi_type<long>() {
+  return MPI_LONG;
+}
 
 // Every rank's `local` concatenated in rank order on rank 0, with the number
 // of entries each rank sent in `counts` (both empty on the other ranks).
@@ -43,9 +47,9 @@ std::vector<T> gather_on_root(MPI_Comm comm, const std::vector<T>& local, std::v
 // equal coordinates on each (vertices are copied on distribution, edge
 // midpoints computed by the same sum), so exact comparison merges them.
 struct NodeNumbering {
-  std::vector<double> nodes;       // [n_nodes * dim], sorted
-  std::vector<long> node_of_local; // per gathered local node
-  std::vector<long> first_local;   // per rank: its first local node in the gathered order
+  std::vector<double> nodes;        // [n_nodes * dim], sorted
+  std::vector<long> node_of_local;  // per gathered local node
+  std::vector<long> first_local;    // per rank: its first local node in the gathered order
 };
 
 NodeNumbering number_nodes(const FeSpace& space) {
@@ -62,7 +66,9 @@ NodeNumbering number_nodes(const FeSpace& space) {
     numbering.first_local[r] = numbering.first_local[r - 1] + counts[r - 1] / dim;
   const long n_local = static_cast<long>(coordinates.size()) / dim;
   auto point = [&](long node) { return &coordinates[node * dim]; };
-  auto less = [&](long a, long b) { return std::lexicographical_compare(point(a), point(a) + dim, point(b), point(b) + dim); };
+  auto less = [&](long a, long b) {
+    return std::lexicographical_compare(point(a), point(a) + dim, point(b), point(b) + dim);
+  };
   std::vector<long> order(n_local);
   std::iota(order.begin(), order.end(), 0L);
   std::sort(order.begin(), order.end(), less);
@@ -85,10 +91,14 @@ NodeNumbering number_nodes(const FeSpace& space) {
 // VTK goes around each face.
 std::vector<int> vtk_corner_order(CellShape shape) {
   switch (shape) {
-    case CellShape::quadrilateral: return {0, 1, 3, 2};
-    case CellShape::hexahedron: return {0, 1, 3, 2, 4, 5, 7, 6};
-    case CellShape::triangle: return {0, 1, 2};
-    case CellShape::tetrahedron: return {0, 1, 2, 3};
+    case CellShape::quadrilateral:
+      return {0, 1, 3, 2};
+    case CellShape::hexahedron:
+      return {0, 1, 3, 2, 4, 5, 7, 6};
+    case CellShape::triangle:
+      return {0, 1, 2};
+    case CellShape::tetrahedron:
+      return {0, 1, 2, 3};
   }
   return {};
 }

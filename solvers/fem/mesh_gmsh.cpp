@@ -31,41 +31,62 @@ namespace fs = std::filesystem;
 
 // What the importer needs from a Gmsh file besides what PETSc reads.
 struct GmshSummary {
-  int dim = 0;                        // highest element dimension: the cells
-  int cell_type = 0;                  // Gmsh element type of the cells
-  std::vector<long> cell_tags;        // Gmsh tags of the cells, in file order (PETSc's cell order)
+  int dim = 0;                              // highest element dimension: the cells
+  int cell_type = 0;                        // Gmsh element type of the cells
+  std::vector<long> cell_tags;              // Gmsh tags of the cells, in file order (PETSc's cell order)
   std::map<std::string, int> facet_groups;  // physical names of dimension dim - 1, name -> tag
 };
 
 std::string element_type_name(int type) {
   switch (type) {
-    case 1: return "2-node line";
-    case 2: return "3-node triangle";
-    case 3: return "4-node quadrangle";
-    case 4: return "4-node tetrahedron";
-    case 5: return "8-node hexahedron";
-    case 6: return "6-node prism";
-    case 7: return "5-node pyramid";
-    case 8: return "3-node line (second order)";
-    case 9: return "6-node triangle (second order)";
-    case 10: return "9-node quadrangle (second order)";
-    case 11: return "10-node tetrahedron (second order)";
-    case 12: return "27-node hexahedron (second order)";
-    case 15: return "1-node point";
-    case 16: return "8-node quadrangle (second order)";
-    case 17: return "20-node hexahedron (second order)";
-    default: return "type " + std::to_string(type);
+    case 1:
+      return "2-node line";
+    case 2:
+      return "3-node triangle";
+    case 3:
+      return "4-node quadrangle";
+    case 4:
+      return "4-node tetrahedron";
+    case 5:
+      return "8-node hexahedron";
+    case 6:
+      return "6-node prism";
+    case 7:
+      return "5-node pyramid";
+    case 8:
+      return "3-node line (second order)";
+    case 9:
+      return "6-node triangle (second order)";
+    case 10:
+      return "9-node quadrangle (second order)";
+    case 11:
+      return "10-node tetrahedron (second order)";
+    case 12:
+      return "27-node hexahedron (second order)";
+    case 15:
+      return "1-node point";
+    case 16:
+      return "8-node quadrangle (second order)";
+    case 17:
+      return "20-node hexahedron (second order)";
+    default:
+      return "type " + std::to_string(type);
   }
 }
 
 // Gmsh element types fieldforge takes as cells, and as their facets.
 std::optional<CellShape> cell_shape_of(int type) {
   switch (type) {
-    case 2: return CellShape::triangle;
-    case 3: return CellShape::quadrilateral;
-    case 4: return CellShape::tetrahedron;
-    case 5: return CellShape::hexahedron;
-    default: return std::nullopt;
+    case 2:
+      return CellShape::triangle;
+    case 3:
+      return CellShape::quadrilateral;
+    case 4:
+      return CellShape::tetrahedron;
+    case 5:
+      return CellShape::hexahedron;
+    default:
+      return std::nullopt;
   }
 }
 bool is_flat_facet(int type, int dim) { return dim == 2 ? type == 1 : (type == 2 || type == 3); }
@@ -157,13 +178,18 @@ GmshSummary read_summary(const fs::path& file) {
   ElementBlocks blocks;
   while (text.next(line)) {
     if (line.empty() || line[0] != '$' || line.rfind("$End", 0) == 0) continue;
-    if (line == "$PhysicalNames") read_physical_names(text, names);
-    else if (line == "$Elements") read_elements(text, blocks);
+    if (line == "$PhysicalNames")
+      read_physical_names(text, names);
+    else if (line == "$Elements")
+      read_elements(text, blocks);
   }
 
   GmshSummary summary;
   summary.dim = blocks.types.empty() ? 0 : blocks.types.rbegin()->first;
-  if (summary.dim < 2) text.fail("the mesh has no 2D or 3D elements (no $Elements section with triangles, quadrangles, tetrahedra or hexahedra)");
+  if (summary.dim < 2)
+    text.fail(
+        "the mesh has no 2D or 3D elements (no $Elements section with triangles, quadrangles, tetrahedra or "
+        "hexahedra)");
   const std::set<int>& cell_types = blocks.types[summary.dim];
   if (cell_types.size() > 1)
     text.fail(fmt::format("the mesh mixes {} and {} elements: fieldforge meshes have one cell type",
@@ -254,8 +280,10 @@ std::string bad_cells(DM dm, const GmshSummary& summary, CellShape shape) {
     const double tiny = 1e-12 * std::pow(diameter, dim);
     std::string problem;
     for (double m : measures) {
-      if (std::abs(m) <= tiny) problem = fmt::format("element {} is degenerate (measure {:.3e})", tag, m);
-      else if (reference == 0) reference = m > 0 ? 1 : -1;
+      if (std::abs(m) <= tiny)
+        problem = fmt::format("element {} is degenerate (measure {:.3e})", tag, m);
+      else if (reference == 0)
+        reference = m > 0 ? 1 : -1;
       else if (m * reference < 0 && problem.empty())
         problem = fmt::format("element {} is inverted (oriented opposite to element {}: signed measure {:.3e})", tag,
                               summary.cell_tags[0], m);
@@ -266,8 +294,8 @@ std::string bad_cells(DM dm, const GmshSummary& summary, CellShape shape) {
   if (n_bad == 0) return "";
   std::string list;
   for (const auto& problem : found) list += (list.empty() ? "" : "; ") + problem;
-  return fmt::format("{} inverted or degenerate element{} (Gmsh element tags): {}{}", n_bad, n_bad == 1 ? "" : "s", list,
-                     n_bad > 5 ? "; ..." : "");
+  return fmt::format("{} inverted or degenerate element{} (Gmsh element tags): {}{}", n_bad, n_bad == 1 ? "" : "s",
+                     list, n_bad > 5 ? "; ..." : "");
 }
 
 }  // namespace

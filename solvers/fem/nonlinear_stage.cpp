@@ -54,8 +54,9 @@ struct Settings {
 OptionsSchema<Settings> options() {
   using S = Settings;
   OptionsSchema<ConductivityKeys> conductivity;
-  conductivity.choice("law", &ConductivityKeys::law, {"quadratic", "exponential"},
-                      "quadratic: k = k0 (1 + beta u^2); exponential: k = k0 exp(beta u)")
+  conductivity
+      .choice("law", &ConductivityKeys::law, {"quadratic", "exponential"},
+              "quadratic: k = k0 (1 + beta u^2); exponential: k = k0 exp(beta u)")
       .def("quadratic");
   conductivity.key("k0", &ConductivityKeys::k0, "conductivity scale").greater_than(0);
   conductivity.key("beta", &ConductivityKeys::beta, "strength of the nonlinearity (>= 0 for the quadratic law)");
@@ -66,11 +67,12 @@ OptionsSchema<Settings> options() {
   o.map("conductivity", &S::conductivity, conductivity, "the solution-dependent conductivity k(u)");
   o.key("source", &S::source, "right-hand side f (constant)");
   o.key("boundary", &S::boundary, "u on the whole boundary (constant)");
-  o.map("newton", &S::newton, linear::newton_options(), "Newton's method (PETSc SNES; options after -- override these)");
+  o.map("newton", &S::newton, linear::newton_options(),
+        "Newton's method (PETSc SNES; options after -- override these)");
   o.map("petsc", &S::petsc, linear::krylov_options(linear::NewtonOptions{}.linear),
         "linear solver of each Newton step (PETSc options after -- override these)");
-  o.choice("dtype", &S::dtype, dtype_names(), "storage precision of u").def("float32");
-  o.file("out", &S::out, ValueKind::output_file, "solution on the mesh and Newton history").def("nonlinear.h5");
+  o.choice("dtype", &S::dtype, dtype_choices(), "storage precision of u");
+  o.file("out", &S::out, ValueKind::output_file, "solution on the mesh and Newton history");
   return o;
 }
 

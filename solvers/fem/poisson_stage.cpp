@@ -67,16 +67,18 @@ OptionsSchema<Settings> options() {
   using Kind = CoefficientSource::Kind;
   OptionsSchema<C> coefficient;
   coefficient.merge(&C::covariance, spectral::covariance_options(2.0, 3.0, 1.0));
-  coefficient.choice("kind", &C::kind, {{"constant", Kind::constant}, {"grf", Kind::grf}, {"file", Kind::file}},
-                     "constant (value), grf (a random field) or file (a nodal field of a mesh dataset)")
+  coefficient
+      .choice("kind", &C::kind, {{"constant", Kind::constant}, {"grf", Kind::grf}, {"file", Kind::file}},
+              "constant (value), grf (a random field) or file (a nodal field of a mesh dataset)")
       .def("constant");
   coefficient.key("value", &C::value, "constant: a").greater_than(0);
   coefficient.key("n", &C::n, "grf: grid points per axis of the periodic grid stretched over the mesh's bounding box")
       .at_least(4)
       .at_most(4096)
       .smoke(16);
-  coefficient.choice("transform", &C::exponentiate, {{"threshold", false}, {"exp", true}},
-                     "grf: threshold (a = high where the GRF >= 0, low elsewhere) or exp (a = exp(GRF))")
+  coefficient
+      .choice("transform", &C::exponentiate, {{"threshold", false}, {"exp", true}},
+              "grf: threshold (a = high where the GRF >= 0, low elsewhere) or exp (a = exp(GRF))")
       .def("threshold");
   coefficient.key("high", &C::high, "grf, threshold: a where the GRF is >= 0").greater_than(0);
   coefficient.key("low", &C::low, "grf, threshold: a where the GRF is < 0").greater_than(0);
@@ -86,9 +88,10 @@ OptionsSchema<Settings> options() {
   coefficient.key("sample", &C::sample, "file: the sample to use").at_least(0);
 
   OptionsSchema<DirichletKeys> dirichlet;
-  dirichlet.key("parts", &DirichletKeys::parts,
-                "boundary parts where u = g, e.g. \"left, right\" (box: left/right/bottom/top/front/back; Gmsh: the "
-                "names of physical groups of dimension dim-1); empty: the whole boundary. Elsewhere a du/dn = 0")
+  dirichlet
+      .key("parts", &DirichletKeys::parts,
+           "boundary parts where u = g, e.g. \"left, right\" (box: left/right/bottom/top/front/back; Gmsh: the "
+           "names of physical groups of dimension dim-1); empty: the whole boundary. Elsewhere a du/dn = 0")
       .def("\"\"");
   dirichlet.key("values", &DirichletKeys::values, "g on each listed part, or one value for all").def("[0.0]");
 
@@ -99,9 +102,8 @@ OptionsSchema<Settings> options() {
   o.key("source", &S::source, "right-hand side f (constant)");
   o.map("dirichlet", &S::dirichlet, dirichlet, "u = g on boundary parts");
   o.map("petsc", &S::petsc, linear::krylov_options(), "linear solver (PETSc options after -- override these)");
-  o.choice("dtype", &S::dtype, dtype_names(), "storage precision of a and u").def("float32");
-  o.file("out", &S::out, ValueKind::output_file, "the mesh dataset; its XDMF sidecar is written beside it")
-      .def("poisson.h5");
+  o.choice("dtype", &S::dtype, dtype_choices(), "storage precision of a and u");
+  o.file("out", &S::out, ValueKind::output_file, "the mesh dataset; its XDMF sidecar is written beside it");
   return o;
 }
 
@@ -166,8 +168,8 @@ void PoissonStage::run(const RunContext& context) {
   record_time("poisson.space", space_seconds);
 
   const CoefficientDraw draw{context.seed, context.stage_name, spectral::wisdom_file_for(context.stage_dir)};
-  const std::vector<double> a = timed("poisson.coefficient", coefficient_seconds,
-                                     [&] { return coefficient_at_dofs(space, coefficient_, draw); });
+  const std::vector<double> a =
+      timed("poisson.coefficient", coefficient_seconds, [&] { return coefficient_at_dofs(space, coefficient_, draw); });
   for (long dof = 0; dof < space.local_size(); ++dof)
     FF_REQUIRE(a[dof] > 0 && std::isfinite(a[dof]), InputError,
                "coefficient: a must be positive and finite, got {} at ({:g})", a[dof],
@@ -204,19 +206,21 @@ void PoissonStage::run(const RunContext& context) {
   // /outputs/u keeps what defines the problem; the solve's outcome and its
   // timings, which depend on the machine and the partition, go with the
   // residual history.
-  layout.fields = {
-      {"inputs/a", {n_nodes}, dtype_, {}},
-      {"outputs/u", {n_nodes}, dtype_, {{"source", source_}, {"degree", double(degree_)}, {"unknowns", double(space.global_size())}}},
-      {"solver/residual_history",
-       {result.residual_history.size()},
-       DType::float64,
-       {{"ksp_iterations", double(result.iterations)},
-        {"residual_norm", result.residual_norm},
-        {"rtol", solver_.rtol},
-        {"mesh_seconds", mesh_seconds},
-        {"space_seconds", space_seconds},
-        {"coefficient_seconds", coefficient_seconds},
-        {"solve_seconds", solve_seconds}}}};
+  layout.fields = {{"inputs/a", {n_nodes}, dtype_, {}},
+                   {"outputs/u",
+                    {n_nodes},
+                    dtype_,
+                    {{"source", source_}, {"degree", double(degree_)}, {"unknowns", double(space.global_size())}}},
+                   {"solver/residual_history",
+                    {result.residual_history.size()},
+                    DType::float64,
+                    {{"ksp_iterations", double(result.iterations)},
+                     {"residual_norm", result.residual_norm},
+                     {"rtol", solver_.rtol},
+                     {"mesh_seconds", mesh_seconds},
+                     {"space_seconds", space_seconds},
+                     {"coefficient_seconds", coefficient_seconds},
+                     {"solve_seconds", solve_seconds}}}};
   layout.split_contiguous(1, 0);
   DatasetWriter writer(output_, layout, context.provenance());
   if (writer.local_samples().size() > 0) {
@@ -227,11 +231,12 @@ void PoissonStage::run(const RunContext& context) {
   writer.commit();
 
   const long n_cells = static_cast<long>(layout.mesh.cells.size()) / layout.mesh.nodes_per_cell;
-  spdlog::info("{}: {} {} cells, {} nodes, {} unknowns ({}): {} after {} Krylov iterations, residual {:.3e}; "
-               "mesh {:.3f} s, space {:.3f} s, coefficient {:.3f} s, assembly + solve {:.3f} s",
-               context.stage_name, n_cells, layout.mesh.cell_type, n_nodes, space.global_size(),
-               space.element().name(), result.reason, result.iterations, result.residual_norm, mesh_seconds,
-               space_seconds, coefficient_seconds, solve_seconds);
+  spdlog::info(
+      "{}: {} {} cells, {} nodes, {} unknowns ({}): {} after {} Krylov iterations, residual {:.3e}; "
+      "mesh {:.3f} s, space {:.3f} s, coefficient {:.3f} s, assembly + solve {:.3f} s",
+      context.stage_name, n_cells, layout.mesh.cell_type, n_nodes, space.global_size(), space.element().name(),
+      result.reason, result.iterations, result.residual_norm, mesh_seconds, space_seconds, coefficient_seconds,
+      solve_seconds);
   spdlog::info("{}: wrote {} (open {} in ParaView)", context.stage_name, output_.string(),
                fs::path(output_).replace_extension(".xdmf").string());
 }

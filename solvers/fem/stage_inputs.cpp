@@ -91,21 +91,4 @@ void check_part_names(const std::string& key, const std::vector<std::string>& na
   }
 }
 
-OptionsSchema<SampleSplit> sample_split_options(long train, long test, long smoke_train, long smoke_test) {
-  OptionsSchema<SampleSplit> o;
-  o.key("train", &SampleSplit::train, "training samples (indices 0 .. train-1)")
-      .def(train)
-      .at_least(1)
-      .smoke(smoke_train);
-  o.key("test", &SampleSplit::test, "test samples (the indices after the training ones)")
-      .def(test)
-      .at_least(0)
-      .smoke(smoke_test);
-  return o;
-}
-
-std::vector<std::pair<std::string, DType>> dtype_names() {
-  return {{"float32", DType::float32}, {"float64", DType::float64}};
-}
-
 }  // namespace ff::fem

@@ -79,16 +79,4 @@ std::vector<std::string> split_names(const std::string& text);
 void check_part_names(const std::string& key, const std::vector<std::string>& names,
                       const std::map<std::string, int>& known);
 
-// The `samples` map of a dataset stage: the keys of io's
-// sample_split_schema(train, test, smoke_train, smoke_test), key for key
-// (tests/fem/test_stage_options.cpp holds them equal), bound to a SampleSplit.
-struct SampleSplit {
-  long train = 0;  // samples 0 .. train-1
-  long test = 0;   // the samples after them
-};
-OptionsSchema<SampleSplit> sample_split_options(long train, long test, long smoke_train, long smoke_test);
-
-// The names of the storage precisions, for o.choice("dtype", ...).
-std::vector<std::pair<std::string, DType>> dtype_names();
-
 }  // namespace ff::fem

@@ -20,14 +20,4 @@ GrfOptions on_grid(GrfOptions covariance, int dim, int n) {
   return covariance;
 }
 
-Schema covariance_schema(double alpha, double tau, double sigma) {
-  return covariance_options(alpha, tau, sigma).schema();
-}
-
-GrfOptions read_covariance(const StageConfig& config, const std::string& key, int dim, int n) {
-  // The defaults play no part in reading a validated config.
-  const GrfOptions d;
-  return on_grid(covariance_options(d.alpha, d.tau, d.sigma).read(config, key + "."), dim, n);
-}
-
 }  // namespace ff::spectral

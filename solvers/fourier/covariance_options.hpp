@@ -22,9 +22,4 @@ OptionsSchema<GrfOptions> covariance_options(double alpha, double tau, double si
 // every λ_k is finite).
 GrfOptions on_grid(GrfOptions covariance, int dim, int n);
 
-// The same map for code that declares a plain Schema: its keys, and the
-// covariance of the map `key` of a validated config put on_grid(dim, n).
-Schema covariance_schema(double alpha, double tau, double sigma);
-GrfOptions read_covariance(const StageConfig& config, const std::string& key, int dim, int n);
-
 }  // namespace ff::spectral

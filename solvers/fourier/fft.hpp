@@ -40,9 +40,13 @@ struct FftAllocator {
   }
   void deallocate(T* p, std::size_t) { fft_free(p); }
   template <class U>
-  bool operator==(const FftAllocator<U>&) const { return true; }
+  bool operator==(const FftAllocator<U>&) const {
+    return true;
+  }
   template <class U>
-  bool operator!=(const FftAllocator<U>&) const { return false; }
+  bool operator!=(const FftAllocator<U>&) const {
+    return false;
+  }
 };
 
 using RealBuffer = std::vector<double, FftAllocator<double>>;

@@ -13,11 +13,12 @@ void check_covariance(const GrfOptions& options) {
   FF_REQUIRE(options.zero_mean || options.tau > 0, InputError,
              "GRF with tau = 0 has infinite variance in the k = 0 mode; set zero_mean: true or tau > 0");
   const double lowest_k2 = options.zero_mean ? 1.0 : 0.0;
-  const double variance =
-      options.sigma * options.sigma * std::pow(4.0 * M_PI * M_PI * lowest_k2 + options.tau * options.tau, -options.alpha);
+  const double variance = options.sigma * options.sigma *
+                          std::pow(4.0 * M_PI * M_PI * lowest_k2 + options.tau * options.tau, -options.alpha);
   FF_REQUIRE(std::isfinite(variance), InputError,
              "GRF covariance sigma^2 (4 pi^2 |k|^2 + tau^2)^(-alpha) is not finite in double precision at |k|^2 = {} "
-             "(sigma = {}, tau = {}, alpha = {})", lowest_k2, options.sigma, options.tau, options.alpha);
+             "(sigma = {}, tau = {}, alpha = {})",
+             lowest_k2, options.sigma, options.tau, options.alpha);
 }
 
 GaussianRandomField::GaussianRandomField(const GrfOptions& options)
@@ -53,8 +54,10 @@ void GaussianRandomField::sample(SampleRng& rng, double* field) {
   for (long i = 0; i < n; ++i) {
     const long c = conjugate_[i];
     if (c < 0) continue;
-    if (c == i) coefficients_[i] = {coefficients_[i].real() * M_SQRT2, 0.0};
-    else if (c < i) coefficients_[i] = std::conj(coefficients_[c]);
+    if (c == i)
+      coefficients_[i] = {coefficients_[i].real() * M_SQRT2, 0.0};
+    else if (c < i)
+      coefficients_[i] = std::conj(coefficients_[c]);
   }
   for (long i = 0; i < n; ++i) coefficients_[i] *= sqrt_variance_[i];
   fft_.inverse(coefficients_.data(), field);

@@ -15,11 +15,11 @@ namespace ff::spectral {
 
 struct GrfOptions {
   int dim = 2;
-  int n = 64;            // points per axis
-  double alpha = 2.0;    // smoothness exponent
-  double tau = 3.0;      // inverse length scale
-  double sigma = 1.0;    // amplitude: covariance σ²(−Δ+τ²)^(−α)
-  bool zero_mean = true; // drop the k = 0 mode, as the FNO protocol does
+  int n = 64;             // points per axis
+  double alpha = 2.0;     // smoothness exponent
+  double tau = 3.0;       // inverse length scale
+  double sigma = 1.0;     // amplitude: covariance σ²(−Δ+τ²)^(−α)
+  bool zero_mean = true;  // drop the k = 0 mode, as the FNO protocol does
 };
 
 // Throws InputError unless every λ_k is a finite double. λ_k decreases with
@@ -43,8 +43,8 @@ class GaussianRandomField {
  private:
   GrfOptions options_;
   RealFFT fft_;
-  std::vector<double> sqrt_variance_;     // per half-spectrum entry
-  std::vector<long> conjugate_;           // per entry: index of -k in the same plane, or -1
+  std::vector<double> sqrt_variance_;  // per half-spectrum entry
+  std::vector<long> conjugate_;        // per entry: index of -k in the same plane, or -1
   std::vector<std::complex<double>> coefficients_;
 };
 

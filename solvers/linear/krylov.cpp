@@ -19,20 +19,6 @@ std::string origin(const std::string& prefix) {
 
 }  // namespace
 
-Schema krylov_schema() { return krylov_schema(KrylovOptions{}); }
-
-Schema krylov_schema(const KrylovOptions& d) {
-  Schema s;
-  s.key("ksp_type", ValueKind::string, "Krylov method (PETSc KSPType: cg, gmres, preonly, ...)").def(d.ksp_type);
-  s.key("pc_type", ValueKind::string, "preconditioner (PETSc PCType: gamg, hypre, jacobi, lu, ...)").def(d.pc_type);
-  s.key("rtol", ValueKind::number, "relative residual tolerance").def(d.rtol).greater_than(0).at_most(1);
-  s.key("atol", ValueKind::number, "absolute residual tolerance").def(d.atol).greater_than(0);
-  s.key("max_it", ValueKind::integer, "iteration limit").def(d.max_it).at_least(1);
-  s.key("options", ValueKind::string, "further PETSc options, e.g. \"-pc_gamg_threshold 0.02\" (command line wins)")
-      .def("\"\"");
-  return s;
-}
-
 KrylovSolver::KrylovSolver(MPI_Comm comm, KrylovOptions options) : options_(std::move(options)) {
   FF_PETSC(KSPCreate(comm, ksp_.out()));
   if (!options_.prefix.empty()) FF_PETSC(KSPSetOptionsPrefix(ksp_, options_.prefix.c_str()));
@@ -76,8 +62,9 @@ KrylovResult KrylovSolver::solve(Vec b, Vec x) {
     FF_PETSC(KSPGetType(ksp_, &type));
     PetscReal rtol = 0;
     FF_PETSC(KSPGetTolerances(ksp_, &rtol, nullptr, nullptr, nullptr));
-    throw RunError(fmt::format("linear solve ({}) did not converge: {} after {} iterations, residual norm {:.3e} (rtol {:g})",
-                               type, result.reason, iterations, residual, rtol));
+    throw RunError(
+        fmt::format("linear solve ({}) did not converge: {} after {} iterations, residual norm {:.3e} (rtol {:g})",
+                    type, result.reason, iterations, residual, rtol));
   }
   return result;
 }

@@ -48,8 +48,4 @@ std::string options_prefix(const std::string& stage_name);
 // krylov_options(), ...).
 OptionsSchema<KrylovOptions> krylov_options(const KrylovOptions& defaults = KrylovOptions{});
 
-// The same map as a plain Schema, with these defaults or others.
-Schema krylov_schema();
-Schema krylov_schema(const KrylovOptions& defaults);
-
 }  // namespace ff::linear

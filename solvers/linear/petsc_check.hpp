@@ -20,8 +20,8 @@ void quiet_petsc_errors();
 
 }  // namespace ff::linear
 
-#define FF_PETSC(call)                                                               \
-  do {                                                                               \
-    const PetscErrorCode ff_petsc_code_ = (call);                                    \
+#define FF_PETSC(call)                                                                                   \
+  do {                                                                                                   \
+    const PetscErrorCode ff_petsc_code_ = (call);                                                        \
     if (ff_petsc_code_ != 0) ::ff::linear::throw_petsc_error(ff_petsc_code_, #call, __FILE__, __LINE__); \
   } while (false)

@@ -53,9 +53,10 @@ double Burgers1D::choose_step(double remaining) const {
   double h = std::min(options_.max_dt, remaining);
   const double cfl = h * max_speed_ * options_.n;
   if (cfl > options_.cfl) {
-    FF_REQUIRE(options_.adaptive, RunError,
-               "CFL number dt*max|u|*n = {:.5g} exceeds {:.5g} at t = {:.6g} (max|u| = {:.3g}): reduce dt or set adaptive",
-               cfl, options_.cfl, time_, max_speed_);
+    FF_REQUIRE(
+        options_.adaptive, RunError,
+        "CFL number dt*max|u|*n = {:.5g} exceeds {:.5g} at t = {:.6g} (max|u| = {:.3g}): reduce dt or set adaptive",
+        cfl, options_.cfl, time_, max_speed_);
     h = options_.cfl / (max_speed_ * options_.n);
   }
   return h;

@@ -6,7 +6,6 @@
 #include "solvers/fourier/covariance_options.hpp"
 #include "solvers/fourier/plan_sharing.hpp"
 #include "solvers/spectral/recording.hpp"
-#include "solvers/spectral/stage_options.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -32,8 +31,6 @@ struct Settings {
   std::filesystem::path out = "burgers.h5";
 };
 
-// String defaults are given to .def as the plain YAML text the manual has
-// always shown (the member's default would be written quoted).
 OptionsSchema<Settings> options() {
   using S = Settings;
   OptionsSchema<S::Grid> grid;
@@ -56,8 +53,8 @@ OptionsSchema<Settings> options() {
   o.map("initial", &S::initial, covariance_options(2.0, 5.0, 25.0),
         "u0 ~ N(0, sigma^2 (-Laplacian + tau^2 I)^(-alpha))");
   o.map("samples", &S::samples, sample_split_options(1000, 200, 4, 2), "number of samples per split");
-  o.choice("dtype", &S::dtype, dtype_names(), "storage precision").def("float32");
-  o.file("out", &S::out, ValueKind::output_file, "dataset file").def("burgers.h5");
+  o.choice("dtype", &S::dtype, dtype_choices(), "storage precision");
+  o.file("out", &S::out, ValueKind::output_file, "dataset file");
   return o;
 }
 
@@ -82,8 +79,12 @@ BurgersStage::BurgersStage(const StageConfig& config) {
 
 void BurgersStage::run(const RunContext& context) {
   ScopedTimer timer("generate.burgers");
-  share_fft_plans([&] { Burgers1D plan_solver(solver_); GaussianRandomField plan_grf(initial_); },
-                  wisdom_file_for(context.stage_dir));
+  share_fft_plans(
+      [&] {
+        Burgers1D plan_solver(solver_);
+        GaussianRandomField plan_grf(initial_);
+      },
+      wisdom_file_for(context.stage_dir));
   Burgers1D burgers(solver_);
   GaussianRandomField grf(initial_);
 
@@ -119,7 +120,8 @@ void BurgersStage::run(const RunContext& context) {
   });
   writer.commit();
   spdlog::info("{}: wrote {} samples ({} points stored of {}), {} steps per sample on rank 0", context.stage_name,
-               layout.n_samples, recording_.store_n, solver_.n, writer.local_samples().size() ? total_steps / writer.local_samples().size() : 0);
+               layout.n_samples, recording_.store_n, solver_.n,
+               writer.local_samples().size() ? total_steps / writer.local_samples().size() : 0);
 }
 
 }  // namespace ff::spectral

@@ -5,7 +5,6 @@
 #include "core/timer.hpp"
 #include "io/sample_loop.hpp"
 #include "solvers/fourier/plan_sharing.hpp"
-#include "solvers/spectral/stage_options.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -26,8 +25,6 @@ struct Settings {
   std::filesystem::path out = "grf.h5";
 };
 
-// String defaults are given to .def as the plain YAML text the manual has
-// always shown (the member's default would be written quoted).
 OptionsSchema<Settings> options() {
   using S = Settings;
   OptionsSchema<S::Grid> grid;
@@ -35,13 +32,13 @@ OptionsSchema<Settings> options() {
   grid.key("n", &S::Grid::n, "grid points per axis").at_least(4).at_most(4096).smoke(16);
 
   OptionsSchema<S> o;
-  o.key("field", &S::field, "dataset name under /inputs").def("a");
+  o.key("field", &S::field, "dataset name under /inputs");
   o.map("grid", &S::grid, grid, "periodic grid on [0,1)^dim");
   o.map("covariance", &S::covariance, covariance_options(2.0, 3.0, 1.0),
         "covariance operator sigma^2 (-Laplacian + tau^2 I)^(-alpha)");
   o.map("samples", &S::samples, sample_split_options(100, 0, 4, 2), "number of samples per split");
-  o.choice("dtype", &S::dtype, dtype_names(), "storage precision").def("float32");
-  o.file("out", &S::out, ValueKind::output_file, "dataset file").def("grf.h5");
+  o.choice("dtype", &S::dtype, dtype_choices(), "storage precision");
+  o.file("out", &S::out, ValueKind::output_file, "dataset file");
   return o;
 }
 
@@ -67,8 +64,11 @@ void GrfStage::run(const RunContext& context) {
   DatasetLayout layout;
   layout.grid.shape.assign(grf_.dim, grf_.n);
   layout.grid.extent.assign(grf_.dim, 1.0);
-  FieldSpec field{"inputs/" + field_, std::vector<std::uint64_t>(grf_.dim, grf_.n), dtype_,
-                  {{"alpha", grf_.alpha}, {"tau", grf_.tau}, {"sigma", grf_.sigma}, {"zero_mean", grf_.zero_mean ? 1.0 : 0.0}}};
+  FieldSpec field{
+      "inputs/" + field_,
+      std::vector<std::uint64_t>(grf_.dim, grf_.n),
+      dtype_,
+      {{"alpha", grf_.alpha}, {"tau", grf_.tau}, {"sigma", grf_.sigma}, {"zero_mean", grf_.zero_mean ? 1.0 : 0.0}}};
   layout.fields.push_back(field);
   layout.split_contiguous(train_, test_);
 
@@ -87,7 +87,8 @@ void GrfStage::run(const RunContext& context) {
     writer.write_sample(field.path, i, values.data());
   });
   writer.commit();
-  spdlog::info("{}: wrote {} samples of {}^{} to {}", context.stage_name, layout.n_samples, grf_.n, grf_.dim, out_.string());
+  spdlog::info("{}: wrote {} samples of {}^{} to {}", context.stage_name, layout.n_samples, grf_.n, grf_.dim,
+               out_.string());
 }
 
 }  // namespace ff::spectral

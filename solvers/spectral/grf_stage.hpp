@@ -13,7 +13,8 @@ class GrfStage : public Stage {
  public:
   static constexpr const char* type = "generate.grf";
   static constexpr const char* summary =
-      "Gaussian random fields N(0, sigma^2 (-Laplacian + tau^2 I)^(-alpha)) on a periodic grid, written as /inputs/<field>";
+      "Gaussian random fields N(0, sigma^2 (-Laplacian + tau^2 I)^(-alpha)) on a periodic grid, written as "
+      "/inputs/<field>";
   static constexpr int version = 1;
   static Schema schema();
 

@@ -48,7 +48,8 @@ void IsotropicVelocity::sample(SampleRng& rng, double* u) {
   }
   leray_project(grid_, noise_hat_.data());
   for (long k = 0; k < m; ++k) {
-    const double norm = std::sqrt(std::norm(noise_hat_[k]) + std::norm(noise_hat_[m + k]) + std::norm(noise_hat_[2 * m + k]));
+    const double norm =
+        std::sqrt(std::norm(noise_hat_[k]) + std::norm(noise_hat_[m + k]) + std::norm(noise_hat_[2 * m + k]));
     const double scale = grid_.dealias[k] > 0 && norm > 0 ? mode_amplitude_[grid_.shell[k]] / norm : 0.0;
     for (int c = 0; c < 3; ++c) noise_hat_[c * m + k] *= scale;
   }

@@ -18,20 +18,20 @@
 namespace ff::spectral {
 
 struct NavierStokes2DOptions {
-  int n = 256;          // grid points per axis
-  double nu = 1e-3;     // viscosity
-  double drag = 0.0;    // linear drag μ
-  double dt = 1e-4;     // time step
-  double max_cfl = 1.0; // stop when dt·max(|u|+|v|)·n exceeds this
+  int n = 256;           // grid points per axis
+  double nu = 1e-3;      // viscosity
+  double drag = 0.0;     // linear drag μ
+  double dt = 1e-4;      // time step
+  double max_cfl = 1.0;  // stop when dt·max(|u|+|v|)·n exceeds this
 };
 
 // Budget terms of the current state (per unit area of the torus).
 struct FlowDiagnostics {
-  double energy = 0;         // E = ½ ⟨|u|²⟩
-  double enstrophy = 0;      // Z = ½ ⟨w²⟩
-  double palinstrophy = 0;   // P = ½ ⟨|∇w|²⟩
-  double energy_input = 0;   // ⟨ψ f⟩: power of the forcing, dE/dt = −2νZ − 2μE + this
-  double enstrophy_input = 0;// ⟨w f⟩: dZ/dt = −2νP − 2μZ + this
+  double energy = 0;           // E = ½ ⟨|u|²⟩
+  double enstrophy = 0;        // Z = ½ ⟨w²⟩
+  double palinstrophy = 0;     // P = ½ ⟨|∇w|²⟩
+  double energy_input = 0;     // ⟨ψ f⟩: power of the forcing, dE/dt = −2νZ − 2μE + this
+  double enstrophy_input = 0;  // ⟨w f⟩: dZ/dt = −2νP − 2μZ + this
 };
 
 class NavierStokes2D {

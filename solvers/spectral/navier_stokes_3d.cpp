@@ -18,7 +18,8 @@ NavierStokes3D::NavierStokes3D(const NavierStokes3DOptions& options)
              options.forcing_wavenumber);
   const double band = 4 * M_PI * M_PI * options.forcing_wavenumber * options.forcing_wavenumber;
   forced_.resize(block_);
-  for (long k = 0; k < block_; ++k) forced_[k] = grid_.kappa_squared[k] > 0 && grid_.kappa_squared[k] <= band * (1 + 1e-12);
+  for (long k = 0; k < block_; ++k)
+    forced_[k] = grid_.kappa_squared[k] > 0 && grid_.kappa_squared[k] <= band * (1 + 1e-12);
   shells_ = *std::max_element(grid_.shell.begin(), grid_.shell.end()) + 1;
   for (auto* b : {&u_hat_, &first_tendency_}) b->assign(3 * block_, 0.0);
   work_hat_.assign(block_, 0.0);
@@ -141,7 +142,8 @@ TurbulenceDiagnostics NavierStokes3D::diagnostics() const {
       kappa_dot_u += grid_.kappa[c][k] * uc;
     }
     divergence += weight * std::norm(kappa_dot_u);
-    gradient += weight * k2 * (std::norm(u_hat_[k]) + std::norm(u_hat_[block_ + k]) + std::norm(u_hat_[2 * block_ + k]));
+    gradient +=
+        weight * k2 * (std::norm(u_hat_[k]) + std::norm(u_hat_[block_ + k]) + std::norm(u_hat_[2 * block_ + k]));
   }
   d.dissipation = 2 * options_.nu * d.enstrophy;
   // By construction f injects exactly ε whenever the forced band holds energy.
@@ -153,7 +155,8 @@ TurbulenceDiagnostics NavierStokes3D::diagnostics() const {
 std::vector<double> NavierStokes3D::energy_spectrum() const {
   std::vector<double> spectrum(shells_, 0.0);
   for (int c = 0; c < 3; ++c)
-    for (long k = 0; k < block_; ++k) spectrum[grid_.shell[k]] += 0.5 * grid_.weight[k] * std::norm(u_hat_[c * block_ + k]);
+    for (long k = 0; k < block_; ++k)
+      spectrum[grid_.shell[k]] += 0.5 * grid_.weight[k] * std::norm(u_hat_[c * block_ + k]);
   return spectrum;
 }
 

@@ -24,21 +24,21 @@
 namespace ff::spectral {
 
 struct NavierStokes3DOptions {
-  int n = 64;                      // grid points per axis
-  double nu = 1e-3;                // viscosity
-  double dt = 1e-3;                // time step
-  double max_cfl = 1.0;            // stop when dt·max(|u|+|v|+|w|)·n exceeds this
-  double forcing_power = 0.0;      // ε; 0 for decaying flow
-  double forcing_wavenumber = 2.5; // k_f: forced modes have 0 < |k| ≤ k_f
+  int n = 64;                       // grid points per axis
+  double nu = 1e-3;                 // viscosity
+  double dt = 1e-3;                 // time step
+  double max_cfl = 1.0;             // stop when dt·max(|u|+|v|+|w|)·n exceeds this
+  double forcing_power = 0.0;       // ε; 0 for decaying flow
+  double forcing_wavenumber = 2.5;  // k_f: forced modes have 0 < |k| ≤ k_f
 };
 
 // Budget terms of the current state (averages over the cube).
 struct TurbulenceDiagnostics {
-  double energy = 0;        // E = ½ ⟨|u|²⟩
-  double enstrophy = 0;     // Z = ½ ⟨|ω|²⟩; dE/dt = −2νZ + forcing_power
-  double dissipation = 0;   // 2νZ
-  double forcing_power = 0; // ⟨f·u⟩
-  double divergence = 0;    // ‖∇·u‖ / ‖∇u‖ (round-off for a solenoidal field)
+  double energy = 0;         // E = ½ ⟨|u|²⟩
+  double enstrophy = 0;      // Z = ½ ⟨|ω|²⟩; dE/dt = −2νZ + forcing_power
+  double dissipation = 0;    // 2νZ
+  double forcing_power = 0;  // ⟨f·u⟩
+  double divergence = 0;     // ‖∇·u‖ / ‖∇u‖ (round-off for a solenoidal field)
 };
 
 class NavierStokes3D {
@@ -75,7 +75,7 @@ class NavierStokes3D {
   RealFFT fft_;
   SpectralGrid grid_;
   IntegratingFactorRK4 stepper_;
-  long block_ = 0;  // coefficients per component
+  long block_ = 0;            // coefficients per component
   std::vector<char> forced_;  // per coefficient: in the forcing band
   int shells_ = 0;
   SpectrumBuffer u_hat_, first_tendency_, work_hat_;

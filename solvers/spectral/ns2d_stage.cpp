@@ -6,7 +6,6 @@
 #include "solvers/fourier/covariance_options.hpp"
 #include "solvers/fourier/plan_sharing.hpp"
 #include "solvers/spectral/recording.hpp"
-#include "solvers/spectral/stage_options.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -30,8 +29,6 @@ struct Settings {
   std::filesystem::path out = "ns2d.h5";
 };
 
-// String defaults are given to .def as the plain YAML text the manual has
-// always shown (the member's default would be written quoted).
 OptionsSchema<Settings> options() {
   using S = Settings;
   using F = NavierStokes2DStage::Forcing;
@@ -62,8 +59,8 @@ OptionsSchema<Settings> options() {
   o.map("initial", &S::initial, covariance_options(2.5, 7.0, std::pow(7.0, 0.75)),
         "w0 ~ N(0, sigma^2 (-Laplacian + tau^2 I)^(-alpha))");
   o.map("samples", &S::samples, sample_split_options(1000, 200, 2, 1), "number of samples per split");
-  o.choice("dtype", &S::dtype, dtype_names(), "storage precision").def("float32");
-  o.file("out", &S::out, ValueKind::output_file, "dataset file").def("ns2d.h5");
+  o.choice("dtype", &S::dtype, dtype_choices(), "storage precision");
+  o.file("out", &S::out, ValueKind::output_file, "dataset file");
   return o;
 }
 
@@ -97,9 +94,9 @@ std::vector<double> NavierStokes2DStage::forcing() const {
     for (int j = 0; j < n; ++j) {
       const double x = double(i) / n, y = double(j) / n;
       const double k = forcing_.wavenumber;
-      f[static_cast<long>(i) * n + j] =
-          forcing_.kind == Forcing::Kind::fno ? 0.1 * (std::sin(two_pi * (x + y)) + std::cos(two_pi * (x + y)))
-                                              : -forcing_.amplitude * two_pi * k * std::cos(two_pi * k * y);
+      f[static_cast<long>(i) * n + j] = forcing_.kind == Forcing::Kind::fno
+                                            ? 0.1 * (std::sin(two_pi * (x + y)) + std::cos(two_pi * (x + y)))
+                                            : -forcing_.amplitude * two_pi * k * std::cos(two_pi * k * y);
     }
   return f;
 }
@@ -107,20 +104,27 @@ std::vector<double> NavierStokes2DStage::forcing() const {
 void NavierStokes2DStage::run(const RunContext& context) {
   ScopedTimer timer("generate.ns2d");
   const std::vector<double> f = forcing();
-  share_fft_plans([&] { NavierStokes2D plan_solver(solver_, f); GaussianRandomField plan_grf(initial_); },
-                  wisdom_file_for(context.stage_dir));
+  share_fft_plans(
+      [&] {
+        NavierStokes2D plan_solver(solver_, f);
+        GaussianRandomField plan_grf(initial_);
+      },
+      wisdom_file_for(context.stage_dir));
   NavierStokes2D ns(solver_, f);
   GaussianRandomField grf(initial_);
 
   const auto s = static_cast<std::uint64_t>(recording_.store_n);
-  const long plane = static_cast<long>(recording_.store_n) * recording_.store_n, n_times = static_cast<long>(recording_.times.size());
+  const long plane = static_cast<long>(recording_.store_n) * recording_.store_n,
+             n_times = static_cast<long>(recording_.times.size());
   DatasetLayout layout;
   layout.grid.shape = {recording_.store_n, recording_.store_n};
   layout.grid.extent = {1.0, 1.0};
   layout.times = recording_.times;
   layout.fields = {{"inputs/w0", {s, s}, dtype_, {}},
                    {"inputs/f", {s, s}, dtype_, {}},
-                   {"outputs/w", {static_cast<std::uint64_t>(n_times), s, s}, dtype_,
+                   {"outputs/w",
+                    {static_cast<std::uint64_t>(n_times), s, s},
+                    dtype_,
                     {{"solve_n", double(solver_.n)}, {"dt", solver_.dt}, {"drag", solver_.drag}}},
                    {"params/nu", {}, DType::float64, {}}};
   layout.split_contiguous(train_, test_);

@@ -5,7 +5,6 @@
 #include "io/sample_loop.hpp"
 #include "solvers/fourier/plan_sharing.hpp"
 #include "solvers/spectral/recording.hpp"
-#include "solvers/spectral/stage_options.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -30,8 +29,6 @@ struct Settings {
   std::filesystem::path out = "ns3d.h5";
 };
 
-// String defaults are given to .def as the plain YAML text the manual has
-// always shown (the member's default would be written quoted).
 OptionsSchema<Settings> options() {
   using S = Settings;
   OptionsSchema<S::Grid> grid;
@@ -59,8 +56,8 @@ OptionsSchema<Settings> options() {
   o.map("initial", &S::initial, initial, "random-phase isotropic initial velocity");
   o.map("forcing", &S::forcing, forcing, "linear forcing of the largest scales (forced isotropic turbulence)");
   o.map("samples", &S::samples, sample_split_options(16, 4, 2, 1), "number of samples per split");
-  o.choice("dtype", &S::dtype, dtype_names(), "storage precision of the fields").def("float32");
-  o.file("out", &S::out, ValueKind::output_file, "dataset file").def("ns3d.h5");
+  o.choice("dtype", &S::dtype, dtype_choices(), "storage precision of the fields");
+  o.file("out", &S::out, ValueKind::output_file, "dataset file");
   return o;
 }
 
@@ -88,12 +85,17 @@ NavierStokes3DStage::NavierStokes3DStage(const StageConfig& config) {
 
 void NavierStokes3DStage::run(const RunContext& context) {
   ScopedTimer timer("generate.ns3d");
-  share_fft_plans([&] { NavierStokes3D plan_solver(solver_); IsotropicVelocity plan_initial(initial_); },
-                  wisdom_file_for(context.stage_dir));
+  share_fft_plans(
+      [&] {
+        NavierStokes3D plan_solver(solver_);
+        IsotropicVelocity plan_initial(initial_);
+      },
+      wisdom_file_for(context.stage_dir));
   NavierStokes3D ns(solver_);
   IsotropicVelocity initial(initial_);
 
-  const auto s = static_cast<std::uint64_t>(recording_.store_n), n_times = static_cast<std::uint64_t>(recording_.times.size());
+  const auto s = static_cast<std::uint64_t>(recording_.store_n),
+             n_times = static_cast<std::uint64_t>(recording_.times.size());
   const auto shells = static_cast<std::uint64_t>(ns.shells());
   const long points = static_cast<long>(solver_.n) * solver_.n * solver_.n;
   const long stored = static_cast<long>(s * s * s);
@@ -115,7 +117,8 @@ void NavierStokes3DStage::run(const RunContext& context) {
   std::vector<double> field(3 * points), stored_u0(3 * stored), velocity(n_times * 3 * stored),
       vorticity(n_times * 3 * stored), spectra;
   auto store = [&](const std::vector<double>& fine, double* coarse) {
-    for (int c = 0; c < 3; ++c) subsample(fine.data() + c * points, 3, solver_.n, recording_.stride, coarse + c * stored);
+    for (int c = 0; c < 3; ++c)
+      subsample(fine.data() + c * points, 3, solver_.n, recording_.stride, coarse + c * stored);
   };
   for_each_local_sample(writer, context, [&](long i) {
     SampleRng rng(context.seed, stream, static_cast<std::uint64_t>(i));
@@ -140,7 +143,8 @@ void NavierStokes3DStage::run(const RunContext& context) {
   });
   writer.commit();
   spdlog::info("{}: wrote {} samples, {} records of 3 x {}^3 (solved at {}^3, {} steps each)", context.stage_name,
-               layout.n_samples, n_times, recording_.store_n, solver_.n, steps_per_record_ * static_cast<long>(n_times));
+               layout.n_samples, n_times, recording_.store_n, solver_.n,
+               steps_per_record_ * static_cast<long>(n_times));
 }
 
 }  // namespace ff::spectral

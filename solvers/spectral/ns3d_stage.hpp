@@ -5,9 +5,9 @@
 #pragma once
 
 #include "io/stage.hpp"
-#include "solvers/spectral/recording.hpp"
 #include "solvers/spectral/isotropic_velocity.hpp"
 #include "solvers/spectral/navier_stokes_3d.hpp"
+#include "solvers/spectral/recording.hpp"
 
 namespace ff::spectral {
 

@@ -49,8 +49,10 @@ std::vector<double> ShellSpectrum::energy_variance(
   for (std::size_t i = 0; i < modes_.size(); ++i) {
     const double lambda = variance(modes_[i].k);
     const long conjugate = modes_[i].conjugate, self = static_cast<long>(i);
-    if (conjugate < 0 || conjugate > self) v[shell_of_[i]] += 4 * lambda * lambda;
-    else if (conjugate == self) v[shell_of_[i]] += 2 * lambda * lambda;
+    if (conjugate < 0 || conjugate > self)
+      v[shell_of_[i]] += 4 * lambda * lambda;
+    else if (conjugate == self)
+      v[shell_of_[i]] += 2 * lambda * lambda;
   }
   return v;
 }

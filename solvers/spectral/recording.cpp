@@ -54,7 +54,8 @@ void subsample(const double* fine, int dim, int n, int stride, double* coarse) {
     for (int i = 0; i < m; ++i) coarse[i] = fine[static_cast<long>(i) * stride];
   } else if (dim == 2) {
     for (int i = 0; i < m; ++i)
-      for (int j = 0; j < m; ++j) coarse[static_cast<long>(i) * m + j] = fine[static_cast<long>(i) * stride * n + j * stride];
+      for (int j = 0; j < m; ++j)
+        coarse[static_cast<long>(i) * m + j] = fine[static_cast<long>(i) * stride * n + j * stride];
   } else {
     for (int i = 0; i < m; ++i)
       for (int j = 0; j < m; ++j)

@@ -23,15 +23,13 @@ struct Settings {
   std::filesystem::path out = "spectrum.h5";
 };
 
-// String defaults are given to .def as the plain YAML text the manual has
-// always shown (the member's default would be written quoted).
 OptionsSchema<Settings> options() {
   using S = Settings;
   OptionsSchema<S> o;
   o.file("data", &S::data, ValueKind::dataset_file, "fieldforge dataset to analyse").required();
-  o.key("field", &S::field, "field path inside the dataset").def("inputs/a");
+  o.key("field", &S::field, "field path inside the dataset");
   o.key("batch", &S::batch, "samples read from disk at a time").at_least(1);
-  o.file("out", &S::out, ValueKind::output_file, "result file").def("spectrum.h5");
+  o.file("out", &S::out, ValueKind::output_file, "result file");
   return o;
 }
 
@@ -76,7 +74,8 @@ void SpectrumStage::run(const RunContext& context) {
   layout.n_samples = 1;
   layout.grid = grid;
   const std::vector<std::uint64_t> shell_shape{static_cast<std::uint64_t>(shells)};
-  layout.fields.push_back({"outputs/shell_energy", shell_shape, DType::float64, {{"samples", double(spectrum.samples())}}});
+  layout.fields.push_back(
+      {"outputs/shell_energy", shell_shape, DType::float64, {{"samples", double(spectrum.samples())}}});
   layout.fields.push_back({"outputs/shell_modes", shell_shape, DType::float64, {}});
   std::vector<double> prescribed;
   const bool is_grf = reader.has_field_attribute(field_, "alpha");
@@ -100,9 +99,10 @@ void SpectrumStage::run(const RunContext& context) {
       const double z = std::abs(measured[s] - prescribed[s]) / std::sqrt(variance[s] / spectrum.samples());
       if (z > worst) worst = z, worst_shell = s;
     }
-    spdlog::info("{}: {} samples; measured shell energies match the prescribed GRF spectrum within {:.2f} standard "
-                 "errors (worst: shell {}, measured/prescribed = {:.4f})",
-                 context.stage_name, spectrum.samples(), worst, worst_shell, measured[worst_shell] / prescribed[worst_shell]);
+    spdlog::info(
+        "{}: {} samples; measured shell energies match the prescribed GRF spectrum within {:.2f} standard "
+        "errors (worst: shell {}, measured/prescribed = {:.4f})",
+        context.stage_name, spectrum.samples(), worst, worst_shell, measured[worst_shell] / prescribed[worst_shell]);
   }
 
   DatasetWriter writer(out_, layout, context.provenance());

@@ -28,7 +28,9 @@ std::string read_file(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-CommandResult fieldforge(const std::string& args) { return run_command(fieldforge_binary() + " " + args, source_dir()); }
+CommandResult fieldforge(const std::string& args) {
+  return run_command(fieldforge_binary() + " " + args, source_dir());
+}
 
 TEST(Cli, VersionNamesGitShaAndLibraries) {
   const auto r = fieldforge("--version");
@@ -43,6 +45,25 @@ TEST(Cli, StagesListsEveryStageWithItsKeys) {
   EXPECT_EQ(r.exit_code, 0);
   for (const char* text : {"generate.grf", "analyze.spectrum", "alpha (number) = 2", "data (dataset file) required"})
     EXPECT_NE(r.output.find(text), std::string::npos) << text;
+}
+
+// One stage's manual, and a JSON Schema of case files that a JSON parser
+// reads, with one entry per stage type selected by `type`.
+TEST(Cli, StagesDescribesOneTypeAndExportsAJsonSchema) {
+  const auto one = fieldforge("stages --describe train.operator");
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  EXPECT_NE(one.output.find("kind (choice) = fno"), std::string::npos) << one.output;
+  EXPECT_EQ(one.output.find("generate.grf"), std::string::npos);
+  EXPECT_EQ(fieldforge("stages --describe train.operatr").exit_code, 2);
+  const auto json = run_command(fieldforge_binary() +
+                                    " stages --json-schema | /usr/bin/python3 -c \"import json, sys; "
+                                    "d = json.load(sys.stdin); items = d['properties']['stages']['items']['oneOf']; "
+                                    "print(len(items), sorted(d['required']), "
+                                    "[i['properties']['type']['enum'][0] for i in items "
+                                    "if i['properties'].get('model', {}).get('type') == 'object'])\"",
+                                source_dir());
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  EXPECT_NE(json.output.find("['case', 'stages'] ['train.operator']"), std::string::npos) << json.output;
 }
 
 TEST(Cli, ValidatePrintsTheResolvedCaseAndWritesNothing) {
@@ -66,8 +87,8 @@ TEST(Cli, BadCommandLinesExitTwo) {
 
 TEST(Cli, RunSkipsUpToDateStagesAndInfoDescribesTheOutput) {
   TempDir dir;
-  const std::string args = "run " + kQuickstart + " stages.data.samples.train=8 stages.data.samples.test=2 output=" +
-                           (dir / "q").string();
+  const std::string args =
+      "run " + kQuickstart + " stages.data.samples.train=8 stages.data.samples.test=2 output=" + (dir / "q").string();
   const auto first = fieldforge(args);
   ASSERT_EQ(first.exit_code, 0) << first.output;
   EXPECT_TRUE(fs::exists(dir / "q/data/grf.h5"));
@@ -89,7 +110,8 @@ TEST(Cli, RunSkipsUpToDateStagesAndInfoDescribesTheOutput) {
 
 TEST(Cli, OverflowingCovarianceIsBadInputAndWritesNoDataset) {
   TempDir dir;
-  const auto r = fieldforge("run " + kQuickstart + " stages.data.covariance.sigma=1e300 output=" + (dir / "o").string());
+  const auto r =
+      fieldforge("run " + kQuickstart + " stages.data.covariance.sigma=1e300 output=" + (dir / "o").string());
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("is not finite in double precision"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(dir / "o/data/grf.h5"));
@@ -99,8 +121,10 @@ TEST(Cli, OverflowingCovarianceIsBadInputAndWritesNoDataset) {
 TEST(Cli, UnstableSolverStopsTheSampleAndWritesNoDataset) {
   TempDir dir;
   // A CFL limit every flow exceeds makes the first sample fail at its first step.
-  const auto r = fieldforge("run configs/ns2d_data.yaml stages.nu1e-3.grid.n=32 stages.nu1e-3.store_n=16 "
-                            "stages.nu1e-3.max_cfl=1e-9 stages.nu1e-3.samples.train=2 output=" + (dir / "o").string());
+  const auto r = fieldforge(
+      "run configs/ns2d_data.yaml stages.nu1e-3.grid.n=32 stages.nu1e-3.store_n=16 "
+      "stages.nu1e-3.max_cfl=1e-9 stages.nu1e-3.samples.train=2 output=" +
+      (dir / "o").string());
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("nu1e-3: sample 0: CFL number"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("at t = 0 (step 0)"), std::string::npos) << r.output;
@@ -180,12 +204,11 @@ TEST(Cli, PipelineEvaluatesAtTwoResolutionsAndExportsWeightsPyTorchLoads) {
       EXPECT_NE(trained.output.find("data (generate.burgers): up to date"), std::string::npos) << trained.output;
     }
     for (const char* level : {"", "_512"}) {
-      const auto loaded = run_command("/usr/bin/python3 scripts/load_weights.py " +
-                                          (out / "model/weights.h5").string() + " " +
-                                          (out / (std::string("data") + level) / "burgers.h5").string() + " " +
-                                          (out / (std::string("report") + level) / "predictions.h5").string() +
-                                          " --tolerance 1e-5",
-                                      source_dir());
+      const auto loaded =
+          run_command("/usr/bin/python3 scripts/load_weights.py " + (out / "model/weights.h5").string() + " " +
+                          (out / (std::string("data") + level) / "burgers.h5").string() + " " +
+                          (out / (std::string("report") + level) / "predictions.h5").string() + " --tolerance 1e-5",
+                      source_dir());
       EXPECT_EQ(loaded.exit_code, 0) << printed << level << ": " << loaded.output;
       EXPECT_NE(loaded.output.find(printed), std::string::npos) << loaded.output;
     }
@@ -195,12 +218,15 @@ TEST(Cli, PipelineEvaluatesAtTwoResolutionsAndExportsWeightsPyTorchLoads) {
 TEST(Cli, EvaluationRejectsDataOfAnotherShapeAndFilesThatAreNoCheckpoint) {
   TempDir dir;
   const fs::path out = dir / "e";
-  const std::string small = " stages.data.samples.train=8 stages.data.samples.test=2 stages.data_512.samples.test=2"
-                            " stages.model.model.width=4 stages.model.model.modes=[4] stages.model.optim.epochs=1";
+  const std::string small =
+      " stages.data.samples.train=8 stages.data.samples.test=2 stages.data_512.samples.test=2"
+      " stages.model.model.width=4 stages.model.model.modes=[4] stages.model.optim.epochs=1";
   ASSERT_EQ(fieldforge("run configs/quickstart.yaml output=" + out.string() + small).exit_code, 0);
   // A 2D dataset without the model's target field.
-  ASSERT_EQ(fieldforge("run " + kQuickstart + " stages.data.field=u0 stages.data.samples.train=2 output=" +
-                       (dir / "grf").string()).exit_code, 0);
+  ASSERT_EQ(fieldforge("run " + kQuickstart +
+                       " stages.data.field=u0 stages.data.samples.train=2 output=" + (dir / "grf").string())
+                .exit_code,
+            0);
   const auto wrong = fieldforge("run configs/quickstart.yaml output=" + out.string() + small +
                                 " stages.report.data=" + (dir / "grf/data/grf.h5").string());
   EXPECT_EQ(wrong.exit_code, 2) << wrong.output;
@@ -208,7 +234,7 @@ TEST(Cli, EvaluationRejectsDataOfAnotherShapeAndFilesThatAreNoCheckpoint) {
   const auto not_checkpoint = fieldforge("run configs/quickstart.yaml output=" + out.string() + small +
                                          " stages.report.model=" + (out / "data/burgers.h5").string());
   EXPECT_EQ(not_checkpoint.exit_code, 2) << not_checkpoint.output;
-  EXPECT_NE(not_checkpoint.output.find("burgers.h5: not a LibTorch checkpoint"), std::string::npos)
+  EXPECT_NE(not_checkpoint.output.find("burgers.h5: not a readable LibTorch archive"), std::string::npos)
       << not_checkpoint.output;
   EXPECT_FALSE(fs::exists(out / "report/predictions.h5.partial"));
 }

@@ -21,7 +21,8 @@ double matrix_difference_norm(Mat a, Mat b) {
 }
 
 struct Fixture {
-  explicit Fixture(bool simplex) : mesh(make_mesh(simplex)), space(mesh, 1), values(space, gauss_rule(mesh.shape(), 3)) {}
+  explicit Fixture(bool simplex)
+      : mesh(make_mesh(simplex)), space(mesh, 1), values(space, gauss_rule(mesh.shape(), 3)) {}
   static Mesh make_mesh(bool simplex) {
     BoxMeshOptions options;
     options.cells = {6, 5, 1};

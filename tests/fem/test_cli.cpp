@@ -11,10 +11,10 @@
 
 #include <gtest/gtest.h>
 
+#include <hdf5.h>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <hdf5.h>
 #include <sstream>
 
 namespace {
@@ -58,9 +58,10 @@ INSTANTIATE_TEST_SUITE_P(ConfigErrors, FemBadCase, ::testing::ValuesIn(fem_bad_c
 
 TEST(FemCli, KrylovFailureExitsOneWithPetscReasonAndLeavesNoDataset) {
   TempDir dir;
-  const auto result = run_command(fieldforge_binary() + " run configs/darcy_data.yaml --smoke output=" +
-                                      (dir / "out").string() + " -- -ksp_max_it 2",
-                                  source_dir());
+  const auto result =
+      run_command(fieldforge_binary() + " run configs/darcy_data.yaml --smoke output=" + (dir / "out").string() +
+                      " -- -ksp_max_it 2",
+                  source_dir());
   EXPECT_EQ(result.exit_code, 1) << result.output;
   EXPECT_NE(result.output.find("did not converge: DIVERGED_ITS after 2 iterations, residual norm"), std::string::npos)
       << result.output;
@@ -150,8 +151,9 @@ TEST(FemCli, PoissonAndHeatRunOnA3dBox) {
   TempDir dir;
   const std::string box = "    mesh: {dim: 3, cells: [2, 2, 2], simplex: false, lower: [0, 0, 0], upper: [1, 1, 1]}\n";
   std::ofstream(dir / "case.yaml") << "case: box3d\nstages:\n"
-                                   << "  - name: poisson\n    type: solve.poisson\n" << box
-                                   << "  - name: heat\n    type: solve.heat\n" << box
+                                   << "  - name: poisson\n    type: solve.poisson\n"
+                                   << box << "  - name: heat\n    type: solve.heat\n"
+                                   << box
                                    << "    steps: 2\n    store_every: 1\n    dirichlet: {parts: left, values: [1.0]}\n";
   const auto result = run_command(
       fieldforge_binary() + " run " + (dir / "case.yaml").string() + " output=" + (dir / "out").string(), source_dir());

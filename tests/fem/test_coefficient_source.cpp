@@ -53,12 +53,14 @@ TEST(CoefficientSource, GrfTakesTheGridValuesAtCoincidingVertices) {
   std::vector<double> field(grf.size());
   grf.sample(rng, field.data());
   for (long dof = 0; dof < space.local_size(); ++dof) {
-    const long i = std::lround(space.dof_coordinates(dof)[0] * n) % n, j = std::lround(space.dof_coordinates(dof)[1] * n) % n;
+    const long i = std::lround(space.dof_coordinates(dof)[0] * n) % n,
+               j = std::lround(space.dof_coordinates(dof)[1] * n) % n;
     EXPECT_NEAR(a[dof], std::exp(field[i * n + j]), 1e-12 * a[dof]) << "dof " << dof;
   }
 
   source.exponentiate = false;
-  for (double value : coefficient_at_dofs(space, source, draw)) EXPECT_TRUE(value == source.high || value == source.low);
+  for (double value : coefficient_at_dofs(space, source, draw))
+    EXPECT_TRUE(value == source.high || value == source.low);
 }
 
 TEST(CoefficientSource, FileFieldComesBackAtVerticesAndAsP1InterpolantOnEdges) {

@@ -24,8 +24,8 @@ using namespace ff::fem::test;
 void expect_orders(const Study& study, const std::vector<int>& sizes) {
   std::vector<Errors> errors;
   for (int n : sizes) errors.push_back(solve_manufactured(PETSC_COMM_WORLD, study, n));
-  const std::string label = std::string(study.simplex ? "P" : "Q") + std::to_string(study.degree) + " " +
-                            std::to_string(study.dim) + "D";
+  const std::string label =
+      std::string(study.simplex ? "P" : "Q") + std::to_string(study.degree) + " " + std::to_string(study.dim) + "D";
   for (std::size_t i = 0; i < sizes.size(); ++i)
     std::printf("[ order    ] %s n=%3d  L2 %.4e  H1 %.4e  (%ld CG iterations)\n", label.c_str(), sizes[i],
                 errors[i].norms.l2, errors[i].norms.h1, errors[i].iterations);

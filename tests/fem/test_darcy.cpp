@@ -41,7 +41,8 @@ double nodal_error(int n, bool simplex) {
   const int q = (n - 1) / 4;
   double error = 0;
   for (int i : {q, 2 * q, 3 * q})
-    for (int j : {q, 2 * q}) error = std::max(error, std::abs(u[i * n + j] - torsion(double(i) / (n - 1), double(j) / (n - 1))));
+    for (int j : {q, 2 * q})
+      error = std::max(error, std::abs(u[i * n + j] - torsion(double(i) / (n - 1), double(j) / (n - 1))));
   return error;
 }
 
@@ -81,25 +82,6 @@ TEST(Darcy, NonPositiveCoefficientIsARunError) {
   EXPECT_THROW(solver.solve(a.data(), u.data()), ff::RunError);
 }
 
-// Keys declared twice until their owners share one declaration: the stages'
-// `samples` map declares io's sample_split_schema key for key, and the
-// `petsc:` map of krylov_options the keys of krylov_schema (both defaults).
-TEST(StageOptions, SampleSplitDeclaresTheKeysOfSampleSplitSchema) {
-  const ff::Schema declared = sample_split_options(1000, 200, 2, 1).schema();
-  const ff::Schema io = ff::sample_split_schema(1000, 200, 2, 1);
-  EXPECT_EQ(declared.describe(), io.describe());
-  EXPECT_EQ(declared.json_schema(), io.json_schema());
-}
-
-TEST(StageOptions, KrylovOptionsDeclareTheKeysOfKrylovSchema) {
-  using namespace ff::linear;
-  for (const KrylovOptions& defaults : {KrylovOptions{}, NewtonOptions{}.linear}) {
-    EXPECT_EQ(krylov_options(defaults).schema().describe(), krylov_schema(defaults).describe());
-    EXPECT_EQ(krylov_options(defaults).schema().json_schema(), krylov_schema(defaults).json_schema());
-  }
-}
-
-// A `petsc:` map reads into KrylovOptions, the defaults filling what it leaves out.
 TEST(StageOptions, KrylovOptionsReadAPetscMap) {
   ff::OptionsSchema<ff::linear::KrylovOptions> petsc = ff::linear::krylov_options(ff::linear::NewtonOptions{}.linear);
   const ff::linear::KrylovOptions read =
@@ -116,7 +98,9 @@ TEST(StageOptions, KrylovOptionsReadAPetscMap) {
 // upper corner not above the lower one, is an InputError naming the key.
 TEST(StageOptions, BoxKeysAreCheckedByBoxMesh) {
   const ff::OptionsSchema<BoxKeys> box = box_options("2 or 3", "[4, 4, 4]", true, "[1, 1, 1]");
-  auto make = [&](const std::string& text) { return box_mesh(box.read(ff::config_from_text(text, box.schema(), "test"))); };
+  auto make = [&](const std::string& text) {
+    return box_mesh(box.read(ff::config_from_text(text, box.schema(), "test")));
+  };
   const BoxMeshOptions made = make("{dim: 3, cells: [2, 3, 4], upper: [1, 2, 3]}");
   EXPECT_EQ(made.cells, (std::array<int, 3>{2, 3, 4}));
   EXPECT_EQ(made.upper, (std::array<double, 3>{1, 2, 3}));

@@ -81,7 +81,8 @@ void check_basis(const ReferenceElement& element) {
   std::vector<double> values(n), gradients(n * d), plus(n), minus(n), scratch(n * d);
   for (int j = 0; j < n; ++j) {
     element.evaluate(&nodes[j * d], values.data(), gradients.data());
-    for (int i = 0; i < n; ++i) EXPECT_NEAR(values[i], i == j ? 1.0 : 0.0, 1e-14) << element.name() << " " << i << "," << j;
+    for (int i = 0; i < n; ++i)
+      EXPECT_NEAR(values[i], i == j ? 1.0 : 0.0, 1e-14) << element.name() << " " << i << "," << j;
   }
   const double xi[3] = {0.21, 0.13, 0.37}, h = 1e-6;
   element.evaluate(xi, values.data(), gradients.data());

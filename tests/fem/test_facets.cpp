@@ -18,7 +18,8 @@ struct Side {
   int axis;
   double outward;  // the normal's component along the axis
 };
-const Side kSides[] = {{"left", 0, -1}, {"right", 0, 1}, {"bottom", 1, -1}, {"top", 1, 1}, {"front", 2, -1}, {"back", 2, 1}};
+const Side kSides[] = {{"left", 0, -1}, {"right", 0, 1},  {"bottom", 1, -1},
+                       {"top", 1, 1},   {"front", 2, -1}, {"back", 2, 1}};
 
 // Every side of a box, integrated over all ranks' faces.
 void check_sides(int dim, bool simplex, int degree) {

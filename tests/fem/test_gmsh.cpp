@@ -43,7 +43,8 @@ struct Block {
 };
 
 // A Gmsh 4.1 ASCII file with one entity per dimension and no physical groups.
-void write_msh(const fs::path& path, const std::vector<std::array<double, 3>>& nodes, const std::vector<Block>& blocks) {
+void write_msh(const fs::path& path, const std::vector<std::array<double, 3>>& nodes,
+               const std::vector<Block>& blocks) {
   std::ofstream out(path);
   out << "$MeshFormat\n4.1 0 8\n$EndMeshFormat\n$Entities\n";
   int count[4] = {0, 0, 0, 0};
@@ -53,7 +54,8 @@ void write_msh(const fs::path& path, const std::vector<std::array<double, 3>>& n
   for (int d = 1; d <= 3; ++d)
     if (count[d]) out << "1 0 0 0 1 1 1 0 0\n";
   const int top = blocks.back().dim;
-  out << "$EndEntities\n$Nodes\n1 " << nodes.size() << " 1 " << nodes.size() << "\n" << top << " 1 0 " << nodes.size() << "\n";
+  out << "$EndEntities\n$Nodes\n1 " << nodes.size() << " 1 " << nodes.size() << "\n"
+      << top << " 1 0 " << nodes.size() << "\n";
   for (std::size_t k = 1; k <= nodes.size(); ++k) out << k << "\n";
   for (const auto& x : nodes) out << x[0] << " " << x[1] << " " << x[2] << "\n";
   long total = 0;
@@ -158,7 +160,8 @@ TEST(Gmsh, PoissonWithNamedSidesEqualsTheBoxMesh) { expect_same_solution(1, {"le
 TEST(Parallel, DistributedGmshMeshGivesTheSerialSolution) {
   int rank = 0;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
-  const Solution distributed = solve(Mesh::from_gmsh(PETSC_COMM_WORLD, meshes / "unit_square.msh"), 1, {"left", "right"});
+  const Solution distributed =
+      solve(Mesh::from_gmsh(PETSC_COMM_WORLD, meshes / "unit_square.msh"), 1, {"left", "right"});
   const Solution serial = solve(Mesh::from_gmsh(PETSC_COMM_SELF, meshes / "unit_square.msh"), 1, {"left", "right"});
   EXPECT_NEAR(distributed.errors.l2, serial.errors.l2, 1e-9 * serial.errors.l2);
   if (rank != 0) return;
@@ -204,7 +207,8 @@ TEST(Gmsh, QuadrangleMeshSolvesAsTheBoxMesh) {
   auto node = [](int i, int j) { return 1L + i + 3 * j; };
   Block quads{2, 3, {}};
   for (int j = 0; j < 2; ++j)
-    for (int i = 0; i < 2; ++i) quads.elements.push_back({node(i, j), node(i + 1, j), node(i + 1, j + 1), node(i, j + 1)});
+    for (int i = 0; i < 2; ++i)
+      quads.elements.push_back({node(i, j), node(i + 1, j), node(i + 1, j + 1), node(i, j + 1)});
   write_msh(dir / "quads.msh", nodes, {quads});
   const Mesh mesh = Mesh::from_gmsh(PETSC_COMM_SELF, dir / "quads.msh");
   EXPECT_EQ(mesh.shape(), CellShape::quadrilateral);
@@ -228,7 +232,9 @@ void write_kuhn_cubes(const fs::path& path, int invert) {
   for (int k = 0; k < 2; ++k)
     for (int j = 0; j < 2; ++j)
       for (int i = 0; i < 2; ++i) {
-        auto corner = [&](int bits) { return 1L + (i + (bits & 1)) + 3 * (j + ((bits >> 1) & 1)) + 9 * (k + ((bits >> 2) & 1)); };
+        auto corner = [&](int bits) {
+          return 1L + (i + (bits & 1)) + 3 * (j + ((bits >> 1) & 1)) + 9 * (k + ((bits >> 2) & 1));
+        };
         for (int p = 0; p < 6; ++p) {
           // The path 0 -> e_a -> e_a + e_b -> 1 has the sign of the axis permutation.
           const int a = 1 << orders[p][0], b = a | (1 << orders[p][1]);

@@ -60,7 +60,8 @@ double time_study_error(double theta, int steps) {
   };
   problem.initial = [](const double* x) { return p_quadratic(x) * time_factor(0); };
   const auto exact = [](const double* x, double t) { return p_quadratic(x) * time_factor(t); };
-  for (const char* side : {"left", "right", "bottom", "top"}) problem.boundary.push_back({side, BoundaryKind::dirichlet, exact});
+  for (const char* side : {"left", "right", "bottom", "top"})
+    problem.boundary.push_back({side, BoundaryKind::dirichlet, exact});
   HeatSolver solver(mesh, options, problem);
   for (int n = 0; n < steps; ++n) solver.step();
   EXPECT_NEAR(solver.time(), 1.0, 1e-14);
@@ -113,9 +114,9 @@ void s_gradient(const double* x, int dim, double* g) {
 
 // The outward normal of a side of the unit box.
 std::array<double, 3> side_normal(const std::string& side) {
-  static const std::map<std::string, std::array<double, 3>> normals{
-      {"left", {-1, 0, 0}}, {"right", {1, 0, 0}}, {"bottom", {0, -1, 0}},
-      {"top", {0, 1, 0}},   {"front", {0, 0, -1}}, {"back", {0, 0, 1}}};
+  static const std::map<std::string, std::array<double, 3>> normals{{"left", {-1, 0, 0}},   {"right", {1, 0, 0}},
+                                                                    {"bottom", {0, -1, 0}}, {"top", {0, 1, 0}},
+                                                                    {"front", {0, 0, -1}},  {"back", {0, 0, 1}}};
   return normals.at(side);
 }
 
@@ -159,14 +160,16 @@ SpaceRun solve_space_study(MPI_Comm comm, const SpaceStudy& study, int n, double
     const auto q = flux(side);
     switch (kind) {
       case BoundaryKind::dirichlet:
-        problem.boundary.push_back({side, kind, [dim](const double* x, double t) { return (1 + t) * s_value(x, dim); }});
+        problem.boundary.push_back(
+            {side, kind, [dim](const double* x, double t) { return (1 + t) * s_value(x, dim); }});
         break;
       case BoundaryKind::neumann:
         problem.boundary.push_back({side, kind, q});
         break;
       case BoundaryKind::robin:  // k ∂u/∂n = h (u_inf − u)  ⇒  u_inf = u + (k ∂u/∂n) / h
         problem.boundary.push_back(
-            {side, kind, [dim, q, h](const double* x, double t) { return (1 + t) * s_value(x, dim) + q(x, t) / h; }, h});
+            {side, kind, [dim, q, h](const double* x, double t) { return (1 + t) * s_value(x, dim) + q(x, t) / h; },
+             h});
         break;
     }
   }
@@ -187,8 +190,8 @@ SpaceRun solve_space_study(MPI_Comm comm, const SpaceStudy& study, int n, double
 void expect_space_orders(const SpaceStudy& study, const std::vector<int>& sizes) {
   std::vector<ErrorNorms> errors;
   for (int n : sizes) errors.push_back(solve_space_study(PETSC_COMM_WORLD, study, n).errors);
-  const std::string label = std::string(study.simplex ? "P" : "Q") + std::to_string(study.degree) + " " +
-                            std::to_string(study.dim) + "D";
+  const std::string label =
+      std::string(study.simplex ? "P" : "Q") + std::to_string(study.degree) + " " + std::to_string(study.dim) + "D";
   for (std::size_t i = 0; i < sizes.size(); ++i)
     std::printf("[ order    ] heat %s n=%3d  L2 %.4e  H1 %.4e\n", label.c_str(), sizes[i], errors[i].l2, errors[i].h1);
   for (std::size_t i = 1; i < sizes.size(); ++i) {
@@ -213,7 +216,7 @@ const std::map<std::string, BoundaryKind> kNoDirichlet2D{{"left", BoundaryKind::
                                                          {"bottom", BoundaryKind::robin},
                                                          {"top", BoundaryKind::neumann}};
 const std::map<std::string, BoundaryKind> kMixed3D{
-    {"left", BoundaryKind::neumann}, {"right", BoundaryKind::robin},  {"bottom", BoundaryKind::dirichlet},
+    {"left", BoundaryKind::neumann}, {"right", BoundaryKind::robin}, {"bottom", BoundaryKind::dirichlet},
     {"top", BoundaryKind::neumann},  {"front", BoundaryKind::robin}, {"back", BoundaryKind::neumann}};
 
 TEST(HeatSpace, P1MixedConditions) { expect_space_orders({2, true, 1, kMixed2D}, {8, 16, 32}); }
@@ -251,8 +254,8 @@ TEST(Parallel, DistributedHeatEqualsSerial) {
     difference = std::max(difference, std::abs(distributed.gathered[i] - serial.gathered[i]));
     scale = std::max(scale, std::abs(serial.gathered[i]));
   }
-  std::printf("[ parallel ] heat P2 12x12: max nodal difference distributed - serial %.2e (max |u| %.3f)\n",
-              difference, scale);
+  std::printf("[ parallel ] heat P2 12x12: max nodal difference distributed - serial %.2e (max |u| %.3f)\n", difference,
+              scale);
   EXPECT_LT(difference, 1e-9 * scale);
 }
 

@@ -81,7 +81,8 @@ TEST(MeshExport, P2NodesAddEdgeMidpointsAndCarryTheField) {
     x_plus_2y[dof] = space.dof_coordinates(dof)[0] + 2 * space.dof_coordinates(dof)[1];
   const std::vector<double> field = gather_nodal_field(space, x_plus_2y);
   ASSERT_EQ(field.size(), info.nodes.size() / 2);
-  for (std::size_t k = 0; k < field.size(); ++k) EXPECT_DOUBLE_EQ(field[k], info.nodes[2 * k] + 2 * info.nodes[2 * k + 1]);
+  for (std::size_t k = 0; k < field.size(); ++k)
+    EXPECT_DOUBLE_EQ(field[k], info.nodes[2 * k] + 2 * info.nodes[2 * k + 1]);
 }
 
 TEST(MeshExport, WrongFieldSizeIsAnError) {
@@ -122,7 +123,8 @@ void expect_export_equals_serial(const test::Study& study, int n) {
   ASSERT_EQ(u_distributed.size(), u_serial.size());
   double peak = 0;
   for (double v : u_serial) peak = std::max(peak, std::abs(v));
-  for (std::size_t k = 0; k < u_serial.size(); ++k) EXPECT_NEAR(u_distributed[k], u_serial[k], 1e-9 * peak) << "node " << k;
+  for (std::size_t k = 0; k < u_serial.size(); ++k)
+    EXPECT_NEAR(u_distributed[k], u_serial[k], 1e-9 * peak) << "node " << k;
 }
 
 TEST(Parallel, GatheredP1MeshAndFieldEqualSerial) { expect_export_equals_serial({2, true, 1}, 12); }

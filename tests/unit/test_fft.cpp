@@ -16,7 +16,8 @@ TEST(RealFFT, ForwardGivesFourierCoefficients) {
   RealFFT fft({nx, ny});
   std::vector<double> u(nx * ny);
   for (int i = 0; i < nx; ++i)
-    for (int j = 0; j < ny; ++j) u[i * ny + j] = std::cos(2 * M_PI * 3 * i / nx) + 0.5 * std::sin(2 * M_PI * 5.0 * j / ny);
+    for (int j = 0; j < ny; ++j)
+      u[i * ny + j] = std::cos(2 * M_PI * 3 * i / nx) + 0.5 * std::sin(2 * M_PI * 5.0 * j / ny);
   std::vector<std::complex<double>> c(fft.spectral_size());
   fft.forward(u.data(), c.data());
   const auto modes = ff::spectral::half_spectrum_modes({nx, ny});

@@ -1,13 +1,13 @@
 #include "core/error.hpp"
 #include "operators/models/fno/fno.hpp"
-#include "operators/training/losses.hpp"
 #include "operators/models/mg_tfno/mg_fno.hpp"
+#include "operators/training/losses.hpp"
 #include "poisson_data.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <functional>
 #include <torch/torch.h>
+#include <functional>
 
 namespace {
 
@@ -225,9 +225,9 @@ TEST_P(LearnsThePoissonSolutionMap, ToTwoPercent) {
   EXPECT_LT(error, 0.02);
 }
 
-INSTANTIATE_TEST_SUITE_P(Fno, LearnsThePoissonSolutionMap, testing::Values(PoissonCase{"fno", 0, 30}, PoissonCase{"tfno", 0, 30},
-                                         PoissonCase{"tfno_per_layer", 0, 30},
-                                         PoissonCase{"mgtfno", 20, 30}),
+INSTANTIATE_TEST_SUITE_P(Fno, LearnsThePoissonSolutionMap,
+                         testing::Values(PoissonCase{"fno", 0, 30}, PoissonCase{"tfno", 0, 30},
+                                         PoissonCase{"tfno_per_layer", 0, 30}, PoissonCase{"mgtfno", 20, 30}),
                          [](const testing::TestParamInfo<PoissonCase>& info) { return info.param.model; });
 
 }  // namespace

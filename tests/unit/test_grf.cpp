@@ -23,7 +23,8 @@ double worst_z_score(const GrfOptions& generate, const GrfOptions& compare_with,
   }
   const auto measured = spectrum.energy();
   const auto expected = spectrum.expected([&](const std::array<int, 3>& k) { return reference.mode_variance(k); });
-  const auto variance = spectrum.energy_variance([&](const std::array<int, 3>& k) { return reference.mode_variance(k); });
+  const auto variance =
+      spectrum.energy_variance([&](const std::array<int, 3>& k) { return reference.mode_variance(k); });
   double worst = 0;
   for (int s = 1; s < generate.n / 2; ++s)
     worst = std::max(worst, std::abs(measured[s] - expected[s]) / std::sqrt(variance[s] / samples));

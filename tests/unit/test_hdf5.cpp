@@ -143,7 +143,8 @@ TEST(Hdf5, NonFiniteValuesAreRejectedWithTheirSample) {
     writer.write_sample("inputs/a", 2, v);
     FAIL() << "expected a RunError";
   } catch (const ff::RunError& e) {
-    EXPECT_NE(std::string(e.what()).find("sample 2 of inputs/a has a non-finite value (nan) at element 1"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("sample 2 of inputs/a has a non-finite value (nan) at element 1"),
+              std::string::npos)
         << e.what();
   }
 }

@@ -1,8 +1,8 @@
 #include "core/error.hpp"
-#include "operators/models/fno/fno.hpp"
-#include "operators/training/mixed_precision.hpp"
 #include "operators/layers/spectral_conv.hpp"
 #include "operators/layers/spectral_weights.hpp"
+#include "operators/models/fno/fno.hpp"
+#include "operators/training/mixed_precision.hpp"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>

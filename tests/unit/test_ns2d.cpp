@@ -37,9 +37,8 @@ double smooth_vorticity(double x, double y) {
 }
 
 std::vector<double> fno_forcing(int n) {
-  return sample_on_grid(n, [](double x, double y) {
-    return 0.1 * (std::sin(2 * M_PI * (x + y)) + std::cos(2 * M_PI * (x + y)));
-  });
+  return sample_on_grid(
+      n, [](double x, double y) { return 0.1 * (std::sin(2 * M_PI * (x + y)) + std::cos(2 * M_PI * (x + y))); });
 }
 
 // Modes on one Laplacian shell (|k|² = 5) make ψ ∝ w, so u·∇w = 0 and the

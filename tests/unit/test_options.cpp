@@ -36,8 +36,8 @@ ff::OptionsSchema<Physics> physics_options() {
   o.key("adaptive", &Physics::adaptive, "adapt the step");
   o.key("label", &Physics::label, "a name for the run");
   o.key("modes", &Physics::modes, "modes per axis").at_least(1);
-  o.choice("scheme", &Physics::scheme,
-           {{"euler", Scheme::explicit_euler}, {"crank-nicolson", Scheme::crank_nicolson}}, "time scheme");
+  o.choice("scheme", &Physics::scheme, {{"euler", Scheme::explicit_euler}, {"crank-nicolson", Scheme::crank_nicolson}},
+           "time scheme");
   o.file("out", &Physics::out, ff::ValueKind::output_file, "result file");
   o.map("time", &Physics::time, time, "time stepping");
   return o;
@@ -62,8 +62,8 @@ TEST(Options, TheDeclarationIsTheSchemaWithTheStructsDefaults) {
 
 TEST(Options, ReadFillsTheStructAndWriteParsesBack) {
   const auto options = physics_options();
-  const Physics p = options.parse("n: 128\nadaptive: false\nlabel: \"a: b\"\nmodes: [4]\nscheme: euler\ntime: {steps: 7}\n",
-                                  "test");
+  const Physics p =
+      options.parse("n: 128\nadaptive: false\nlabel: \"a: b\"\nmodes: [4]\nscheme: euler\ntime: {steps: 7}\n", "test");
   EXPECT_EQ(p.n, 128);
   EXPECT_FALSE(p.adaptive);
   EXPECT_EQ(p.label, "a: b");
@@ -91,7 +91,8 @@ TEST(Options, DamagedTextIsAnInputErrorNamingItsOrigin) {
     return std::string("accepted");
   };
   EXPECT_NE(message("n: 1\n").find("model.pt: n: expected an integer >= 2, got '1'"), std::string::npos);
-  EXPECT_NE(message("scheme: rk4\n").find("scheme: expected one of euler|crank-nicolson, got 'rk4'"), std::string::npos);
+  EXPECT_NE(message("scheme: rk4\n").find("scheme: expected one of euler|crank-nicolson, got 'rk4'"),
+            std::string::npos);
   EXPECT_NE(message("nn: 3\n").find("unknown key 'nn'"), std::string::npos);
   EXPECT_NE(message("time: {dt: -1}\n").find("time.dt"), std::string::npos);
   EXPECT_NE(message("n: [1\n").find("model.pt: damaged options text"), std::string::npos);

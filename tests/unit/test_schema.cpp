@@ -6,7 +6,6 @@
 #include "solvers/spectral/burgers_stage.hpp"
 #include "solvers/spectral/grf_stage.hpp"
 #include "solvers/spectral/ns2d_stage.hpp"
-#include "solvers/spectral/stage_options.hpp"
 
 #include <gtest/gtest.h>
 
@@ -53,34 +52,19 @@ TEST(Schema, LiteralDefaultsAreYamlText) {
   EXPECT_EQ(s.find("ranks")->default_yaml, "[]");
 }
 
-// The spectral stages' `samples` map declares io's sample_split_schema key for key.
-TEST(SpectralOptions, SampleSplitDeclaresTheKeysOfSampleSplitSchema) {
-  const ff::Schema declared = ff::spectral::sample_split_options(1000, 200, 4, 2).schema();
-  const ff::Schema io = ff::sample_split_schema(1000, 200, 4, 2);
-  EXPECT_EQ(declared.describe(), io.describe());
-  EXPECT_EQ(declared.json_schema(), io.json_schema());
-}
-
-// read_covariance, which the FE stages call with their own Schema, reads
-// what the covariance OptionsSchema reads, on the grid it is given.
-TEST(SpectralOptions, ReadCovarianceReadsTheCovarianceMap) {
+// The covariance map of every GRF-drawing stage, read and put on a grid.
+TEST(SpectralOptions, CovarianceOptionsReadTheMapOnTheGrid) {
+  ff::OptionsSchema<ff::spectral::GrfOptions> options = ff::spectral::covariance_options(2.0, 3.0, 1.0);
   ff::Schema s;
-  s.map("coefficient", ff::spectral::covariance_schema(2.0, 3.0, 1.0), "GRF");
+  s.map("coefficient", options.schema(), "GRF");
   const ff::StageConfig config = ff::config_from_text("coefficient: {alpha: 2.5, sigma: 4}\n", s, "test");
-  const ff::spectral::GrfOptions grf = ff::spectral::read_covariance(config, "coefficient", 3, 32);
+  const ff::spectral::GrfOptions grf = ff::spectral::on_grid(options.read(config, "coefficient."), 3, 32);
   EXPECT_EQ(grf.dim, 3);
   EXPECT_EQ(grf.n, 32);
   EXPECT_EQ(grf.alpha, 2.5);
-  EXPECT_EQ(grf.tau, 3.0);  // the default given to covariance_schema
+  EXPECT_EQ(grf.tau, 3.0);  // the default given to covariance_options
   EXPECT_EQ(grf.sigma, 4.0);
   EXPECT_TRUE(grf.zero_mean);
-
-  ff::OptionsSchema<ff::spectral::GrfOptions> options = ff::spectral::covariance_options(2.0, 3.0, 1.0);
-  EXPECT_EQ(options.schema().describe(), ff::spectral::covariance_schema(2.0, 3.0, 1.0).describe());
-  const auto read = options.read(config, "coefficient.");
-  EXPECT_EQ(read.alpha, grf.alpha);
-  EXPECT_EQ(read.tau, grf.tau);
-  EXPECT_EQ(read.sigma, grf.sigma);
 }
 
 // Defaults are written as "{:g}" text: ns2d's sigma = 7^0.75 has always
@@ -110,7 +94,7 @@ TEST(SpectralOptions, ConstraintsBetweenKeysAreInputErrors) {
   EXPECT_THROW(burgers(", store_n: 5000000000"), ff::InputError);
   EXPECT_THROW(burgers(", final_time: 1.5, record_every: 1"), ff::InputError);
   EXPECT_NO_THROW(ns2d("", "{kind: kolmogorov, wavenumber: 2}"));
-  EXPECT_THROW(ns2d(", record_every: 0.00015"), ff::InputError);  // 50 is not a multiple of it
+  EXPECT_THROW(ns2d(", record_every: 0.00015"), ff::InputError);                     // 50 is not a multiple of it
   EXPECT_THROW(ns2d(", final_time: 1.5e-4, record_every: 1.5e-4"), ff::InputError);  // not a multiple of dt
 }
 

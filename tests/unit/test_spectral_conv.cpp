@@ -128,7 +128,8 @@ TEST(SpectralConv, TooCoarseAGridIsAnInputError) {
     conv(torch::randn({1, 1, 16, 32}));
     FAIL() << "expected an InputError";
   } catch (const ff::InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("resolution 16 on axis 0 is too small for 12 Fourier modes"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("resolution 16 on axis 0 is too small for 12 Fourier modes"),
+              std::string::npos)
         << e.what();
   }
   EXPECT_THROW(conv(torch::randn({1, 2, 32, 32})), ff::InputError);  // wrong channel count

@@ -217,10 +217,10 @@ TEST(ModelRegistry, EveryFamilyDescribesItselfAndIsRebuiltFromTheDescription) {
 TEST(ModelRegistry, DamagedDescriptionsAreInputErrors) {
   EXPECT_THROW(model_registry().from_description("kind: transformer\n", "test"), ff::InputError);
   EXPECT_THROW(small_config("fno", {{"width", "x"}}), ff::InputError);
-  EXPECT_THROW(small_config("fno", {{"width", "0"}}), ff::InputError);          // out of range
+  EXPECT_THROW(small_config("fno", {{"width", "0"}}), ff::InputError);  // out of range
   EXPECT_THROW(small_config("mgtfno", {{"context", "zeros"}}), ff::InputError);
-  EXPECT_THROW(small_config("fno", {{"heads", "4"}}), ff::InputError);          // no family has it
-  EXPECT_THROW(small_config("tfno", {{"ranks", "[1, 2]"}}), ff::InputError);    // Tucker takes 5 here
+  EXPECT_THROW(small_config("fno", {{"heads", "4"}}), ff::InputError);        // no family has it
+  EXPECT_THROW(small_config("tfno", {{"ranks", "[1, 2]"}}), ff::InputError);  // Tucker takes 5 here
   EXPECT_THROW(model_registry().from_description("kind: [fno\n", "test"), ff::InputError);
   try {
     small_config("fno", {{"modes", "[1, 2, 3, 4]"}});
@@ -273,12 +273,13 @@ TEST(TrainedOperator, PredictsLikeTheTrainedModelFromTheCheckpointAlone) {
   EXPECT_TRUE(torch::equal(loaded.predict(batch.input), expected));
 
   const auto fine = torch::nn::functional::interpolate(
-      batch.input, torch::nn::functional::InterpolateFuncOptions().size(std::vector<int64_t>{32, 32}).mode(torch::kNearest));
+      batch.input,
+      torch::nn::functional::InterpolateFuncOptions().size(std::vector<int64_t>{32, 32}).mode(torch::kNearest));
   EXPECT_EQ(loaded.predict(fine).sizes(), (std::vector<int64_t>{4, 1, 32, 32}));
-  EXPECT_THROW(loaded.predict(torch::zeros({1, 1, 16})), ff::InputError);      // 1D data, 2D model
-  EXPECT_THROW(loaded.rollout(batch.input, 2), ff::InputError);                // not autoregressive
+  EXPECT_THROW(loaded.predict(torch::zeros({1, 1, 16})), ff::InputError);  // 1D data, 2D model
+  EXPECT_THROW(loaded.rollout(batch.input, 2), ff::InputError);            // not autoregressive
   EXPECT_THROW(TrainedOperator(dir / "missing.pt", "cpu"), ff::InputError);
-  EXPECT_THROW(TrainedOperator(reader.path(), "cpu"), ff::InputError);          // an HDF5 file
+  EXPECT_THROW(TrainedOperator(reader.path(), "cpu"), ff::InputError);  // an HDF5 file
 }
 
 // A checkpoint that is truncated, of another format, not fieldforge's or

@@ -28,7 +28,7 @@ TEST(Xdmf, UniformGridListsEverySampleAsAHyperslab) {
   EXPECT_EQ(count(xml, "<Attribute Name=\"a\""), 3);
   EXPECT_EQ(count(xml, "<Attribute Name=\"u_t"), 15);
   EXPECT_EQ(count(xml, "nu"), 0);
-  EXPECT_NE(xml.find("0.125 0.25 1"), std::string::npos);  // spacing = extent / n per axis
+  EXPECT_NE(xml.find("0.125 0.25 1"), std::string::npos);             // spacing = extent / n per axis
   EXPECT_NE(xml.find("2 0 0 0 1 1 1 1 1 8 4 2"), std::string::npos);  // sample 2 of inputs/a
   EXPECT_NE(xml.find("Precision=\"8\" Dimensions=\"3 5 8 4 2\">d.h5:/outputs/u"), std::string::npos);
 }
@@ -46,7 +46,7 @@ TEST(Xdmf, VectorFieldsJoinTheirComponents) {
   EXPECT_EQ(count(xml, "Function=\"JOIN($0, $1, $2)\" Dimensions=\"4 4 4 3\""), 2 * 6);
   EXPECT_EQ(count(xml, "spectrum"), 0);
   EXPECT_NE(xml.find("1 0 2 0 0 0 1 1 1 1 1 1 1 1 1 4 4 4"), std::string::npos);  // sample 1, component 2 of u0
-  EXPECT_NE(xml.find("0 4 1 0 0 0"), std::string::npos);  // sample 0, time 4, component 1 of u
+  EXPECT_NE(xml.find("0 4 1 0 0 0"), std::string::npos);                          // sample 0, time 4, component 1 of u
 }
 
 TEST(Xdmf, MeshUsesCellsAndNodes) {

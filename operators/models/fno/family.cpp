@@ -38,9 +38,9 @@ void check_fno_options(const FnoOptions& options) {
   const std::size_t rank_count = options.factorization == "cp" ? 1 : (options.joint ? 3 : 2) + options.modes.size();
   FF_REQUIRE(options.ranks.empty() || options.ranks.size() == rank_count, InputError,
              "model.ranks: {} given, {} takes {} ({})", options.ranks.size(), options.factorization, rank_count,
-             rank_count == 1    ? "R"
-             : options.joint    ? "one per axis of [layers, in, out, modes...]"
-                                : "one per axis of a layer's [in, out, modes...], since joint is false");
+             rank_count == 1 ? "R"
+             : options.joint ? "one per axis of [layers, in, out, modes...]"
+                             : "one per axis of a layer's [in, out, modes...], since joint is false");
 }
 
 BuiltModel build_fno(FnoOptions options, const DataShape& data) {

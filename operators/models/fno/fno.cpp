@@ -60,8 +60,7 @@ torch::Tensor FnoImpl::with_grid(const torch::Tensor& x) const {
 torch::Tensor FnoImpl::forward(const torch::Tensor& x) {
   const int d = static_cast<int>(options_.modes.size());
   FF_REQUIRE(x.dim() == d + 2 && x.size(1) == options_.in_channels, InputError,
-             "this {}D FNO expects [batch, {}, {}D grid], got {}", d, options_.in_channels, d,
-             shape_of(x));
+             "this {}D FNO expects [batch, {}, {}D grid], got {}", d, options_.in_channels, d, shape_of(x));
   torch::Tensor v = lift_(with_grid(x));
   const int p = options_.padding;
   if (p > 0) {

@@ -33,11 +33,11 @@ struct FnoOptions {
   std::vector<int> modes{12, 12};  // per axis; its length is the dimension
   int in_channels = 1;
   int out_channels = 1;
-  int width = 32;                  // channels in the Fourier layers
+  int width = 32;  // channels in the Fourier layers
   int layers = 4;
-  int projection = 128;            // hidden width of the projection MLP
+  int projection = 128;  // hidden width of the projection MLP
   GridChannels grid = GridChannels::periodic;
-  int padding = 0;                 // points appended to every axis
+  int padding = 0;  // points appended to every axis
   // Spectral weights of all layers: dense (FNO) or factorized (TFNO).
   std::string factorization = "dense";  // dense | tucker | cp
   double rank = 1.0;                    // fraction of the dense size, for tucker and cp

@@ -30,9 +30,7 @@ ModelFamily<MultiGridFnoOptions> mg_tfno_family() {
     built.counts.dense_spectral = model->network().spectral_weights().dense_parameter_count();
     return built;
   };
-  family.closed_grid = [](const MultiGridFnoOptions& options) {
-    return options.network.grid == GridChannels::closed;
-  };
+  family.closed_grid = [](const MultiGridFnoOptions& options) { return options.network.grid == GridChannels::closed; };
   return family;
 }
 

@@ -11,9 +11,12 @@ namespace {
 torch::Tensor average_pool(const torch::Tensor& x, int64_t factor) {
   if (factor == 1) return x;
   switch (x.dim()) {
-    case 3: return torch::avg_pool1d(x, {factor}, {factor});
-    case 4: return torch::avg_pool2d(x, {factor, factor}, {factor, factor});
-    default: return torch::avg_pool3d(x, {factor, factor, factor}, {factor, factor, factor});
+    case 3:
+      return torch::avg_pool1d(x, {factor}, {factor});
+    case 4:
+      return torch::avg_pool2d(x, {factor, factor}, {factor, factor});
+    default:
+      return torch::avg_pool3d(x, {factor, factor, factor}, {factor, factor, factor});
   }
 }
 
@@ -32,7 +35,7 @@ void MultiGridFnoImpl::check_grid(torch::IntArrayRef spatial) const {
   const int64_t parts = int64_t{1} << options_.levels;
   for (std::size_t a = 0; a < spatial.size(); ++a)
     FF_REQUIRE(spatial[a] % parts == 0, InputError,
-               "MG-TFNO with {} levels cuts every axis into {} patches: resolution {} on axis {} is not a multiple", 
+               "MG-TFNO with {} levels cuts every axis into {} patches: resolution {} on axis {} is not a multiple",
                options_.levels, parts, spatial[a], a);
 }
 

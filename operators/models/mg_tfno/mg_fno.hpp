@@ -17,9 +17,9 @@
 namespace ff::operators {
 
 struct MultiGridFnoOptions {
-  FnoOptions network;  // in_channels: of the field; the network sees (levels + 1)× as many
-  int levels = 1;      // L ≥ 1: 2^L patches per axis, L coarser context levels
-  int padding = 0;     // overlap q in points per side
+  FnoOptions network;    // in_channels: of the field; the network sees (levels + 1)× as many
+  int levels = 1;        // L ≥ 1: 2^L patches per axis, L coarser context levels
+  int padding = 0;       // overlap q in points per side
   bool periodic = true;  // false: the context beyond the domain's edge is zero
 };
 
