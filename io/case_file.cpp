@@ -13,8 +13,8 @@
 #include <cmath>
 #include <fstream>
 #include <map>
-#include <set>
 #include <new>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -158,10 +158,10 @@ class CaseLoader {
   YAML::Node root_;
   std::vector<RawStage> raw_stages_;
   std::vector<std::set<std::string>> depends_;
-  YAML::Node origin_;  // the key being validated: reference errors point at it
-  std::uint64_t reference_nodes_ = 0;  // values copied by ${...} lookups
-  std::size_t reference_bytes_ = 0;    // text produced by ${...} inside strings
-  bool over_budget_ = false;           // a reference budget was exceeded (reported once)
+  YAML::Node origin_;                              // the key being validated: reference errors point at it
+  std::uint64_t reference_nodes_ = 0;              // values copied by ${...} lookups
+  std::size_t reference_bytes_ = 0;                // text produced by ${...} inside strings
+  bool over_budget_ = false;                       // a reference budget was exceeded (reported once)
   std::map<const KeySpec*, YAML::Node> defaults_;  // parsed default of each key seen
   Case case_;
 };
@@ -228,7 +228,8 @@ void CaseLoader::parse(const std::string& text) {
   } catch (const YAML::ParserException& e) {
     throw InputError(fmt::format("{}:{}:{}: YAML syntax error: {}", label_, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
-  if (!root_.IsMap()) throw InputError(fmt::format("{}:1:1: a case file is a map with keys case, output, seed, stages", label_));
+  if (!root_.IsMap())
+    throw InputError(fmt::format("{}:1:1: a case file is a map with keys case, output, seed, stages", label_));
 }
 
 void CaseLoader::collect_stages() {
@@ -255,17 +256,22 @@ void CaseLoader::collect_stages() {
       continue;
     }
     const YAML::Node name = child_of(s.node, "name"), type = child_of(s.node, "type");
-    if (!present(name) || !name.IsScalar()) error(s.node, s.path + ".name", "missing required key (the stage's name)");
+    if (!present(name) || !name.IsScalar())
+      error(s.node, s.path + ".name", "missing required key (the stage's name)");
     else if (!is_stage_name(name.Scalar()))
       error(name, s.path + ".name", "expected letters, digits, '_' or '-' starting with a letter, got " + quoted(name));
-    else if (stage_index(name.Scalar()) >= 0) error(name, s.path + ".name", "duplicate stage name '" + name.Scalar() + "'");
-    else s.name = name.Scalar();
+    else if (stage_index(name.Scalar()) >= 0)
+      error(name, s.path + ".name", "duplicate stage name '" + name.Scalar() + "'");
+    else
+      s.name = name.Scalar();
 
     if (!present(type) || !type.IsScalar()) {
-      error(s.node, s.path + ".type", "missing required key (one of: " + fmt::format("{}", fmt::join(registry_.types(), ", ")) + ")");
+      error(s.node, s.path + ".type",
+            "missing required key (one of: " + fmt::format("{}", fmt::join(registry_.types(), ", ")) + ")");
     } else if (!(s.info = registry_.find(type.Scalar()))) {
-      error(type, s.path + ".type", "unknown stage type '" + type.Scalar() + "'" + did_you_mean(type.Scalar(), registry_.types()) +
-                                        "; `fieldforge stages` lists them");
+      error(type, s.path + ".type",
+            "unknown stage type '" + type.Scalar() + "'" + did_you_mean(type.Scalar(), registry_.types()) +
+                "; `fieldforge stages` lists them");
     } else {
       s.type = type.Scalar();
     }
@@ -305,7 +311,8 @@ void CaseLoader::apply_overrides() {
       const int s = keys.size() >= 3 ? stage_index(keys[1]) : -1;
       if (s < 0) {
         errors_.push_back(keys.size() < 3 ? context + ": expected stages.<stage name>.<key>=value"
-                                          : fmt::format("{}: no stage named '{}'{}", context, keys[1], did_you_mean(keys[1], stage_names())));
+                                          : fmt::format("{}: no stage named '{}'{}", context, keys[1],
+                                                        did_you_mean(keys[1], stage_names())));
         continue;
       }
       target.reset(raw_stages_[s].node);
@@ -347,8 +354,8 @@ void CaseLoader::check_selected_keys(const YAML::Node& raw, const Schema& schema
   if (!selector) return;
   const YAML::Node given = child_of(raw, selector->name);
   const std::string chosen = present(given) && given.IsScalar() ? given.Scalar()
-                             : selector->default_yaml         ? *selector->default_yaml
-                                                              : "";
+                             : selector->default_yaml           ? *selector->default_yaml
+                                                                : "";
   for (const auto& entry : raw) {
     const KeySpec* spec = schema.find(entry.first.Scalar());
     if (!spec || spec->applies_to.empty() ||
@@ -383,9 +390,11 @@ YAML::Node CaseLoader::validate_map(const YAML::Node& raw, const YAML::Node& par
     if (spec.kind == ValueKind::map) {
       out[spec.name] = validate_map(value, present(raw) ? raw : parent, *spec.nested, key_path, stage, {});
     } else if (!present(value)) {
-      if (spec.required) error(present(raw) ? raw : parent, key_path, "missing required key (" + spec.description + ")");
+      if (spec.required)
+        error(present(raw) ? raw : parent, key_path, "missing required key (" + spec.description + ")");
       // Defaults go through the same checks, so --smoke caps apply to them too.
-      else if (spec.default_yaml) out[spec.name] = validate_value(default_of(spec), spec, key_path, stage);
+      else if (spec.default_yaml)
+        out[spec.name] = validate_value(default_of(spec), spec, key_path, stage);
     } else {
       YAML::Node checked = validate_value(value, spec, key_path, stage);
       if (checked.IsDefined()) out[spec.name] = checked;
@@ -463,8 +472,10 @@ YAML::Node CaseLoader::validate_value(const YAML::Node& raw, const KeySpec& spec
         if (spec.kind == ValueKind::integer_list ? !as_integer(item, i) || !in_range(static_cast<double>(i))
                                                  : !as_number(item, d) || !in_range(d))
           return fail(quoted(item) + " in the list");
-        if (spec.kind == ValueKind::integer_list) list.push_back(capped_integer(i));
-        else list.push_back(capped(d));
+        if (spec.kind == ValueKind::integer_list)
+          list.push_back(capped_integer(i));
+        else
+          list.push_back(capped(d));
       }
       return list;
     }
@@ -472,13 +483,15 @@ YAML::Node CaseLoader::validate_value(const YAML::Node& raw, const KeySpec& spec
       if (!value.IsScalar()) return fail(quoted(value));
       return YAML::Node(value.Scalar());
     case ValueKind::choice:
-      if (!value.IsScalar() || std::find(spec.choices.begin(), spec.choices.end(), value.Scalar()) == spec.choices.end())
+      if (!value.IsScalar() ||
+          std::find(spec.choices.begin(), spec.choices.end(), value.Scalar()) == spec.choices.end())
         return fail(quoted(value) + did_you_mean(value.IsScalar() ? value.Scalar() : "", spec.choices));
       return YAML::Node(value.Scalar());
     case ValueKind::output_file: {
       if (!value.IsScalar()) return fail(quoted(value));
       const std::string name = value.Scalar();
-      if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..") return fail(quoted(value));
+      if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
+        return fail(quoted(value));
       return YAML::Node(name);
     }
     case ValueKind::input_file:
@@ -487,8 +500,10 @@ YAML::Node CaseLoader::validate_value(const YAML::Node& raw, const KeySpec& spec
       const std::string file = value.Scalar();
       // Files made by earlier stages do not exist before the run.
       if (options_.check_files && !from_output) {
-        if (!fs::exists(file)) error(raw, path, fmt::format("file '{}' does not exist", file));
-        else if (!std::ifstream(file).good()) error(raw, path, fmt::format("file '{}' is not readable", file));
+        if (!fs::exists(file))
+          error(raw, path, fmt::format("file '{}' does not exist", file));
+        else if (!std::ifstream(file).good())
+          error(raw, path, fmt::format("file '{}' is not readable", file));
         else if (spec.kind == ValueKind::dataset_file) {
           try {
             DatasetReader check(file);
@@ -533,8 +548,9 @@ YAML::Node CaseLoader::resolve(const YAML::Node& raw, int stage, const std::stri
     const YAML::Node v = lookup(ref.stage, ref.keys, stage, path, chain, from_output);
     if (!v.IsDefined()) return v;
     if (!v.IsScalar()) {
-      error(origin_, path, fmt::format("reference {} names {}, which cannot be part of a string",
-                                       text.substr(ref.begin, ref.end - ref.begin), quoted(v)));
+      error(origin_, path,
+            fmt::format("reference {} names {}, which cannot be part of a string",
+                        text.substr(ref.begin, ref.end - ref.begin), quoted(v)));
       return YAML::Node(YAML::NodeType::Undefined);
     }
     reference_bytes_ += v.Scalar().size();
@@ -561,7 +577,9 @@ YAML::Node CaseLoader::lookup(const std::string& target, const std::string& keys
   const std::string reference = "${" + target + "." + keys + "}";
   const int j = stage_index(target);
   if (j < 0) {
-    error(origin_, path, fmt::format("reference {} names an unknown stage '{}'{}", reference, target, did_you_mean(target, stage_names())));
+    error(origin_, path,
+          fmt::format("reference {} names an unknown stage '{}'{}", reference, target,
+                      did_you_mean(target, stage_names())));
     return none;
   }
   const std::string id = target + "." + keys;
@@ -570,8 +588,9 @@ YAML::Node CaseLoader::lookup(const std::string& target, const std::string& keys
     return none;
   }
   if (static_cast<int>(chain.size()) > LoaderLimits::max_reference_depth) {
-    error(origin_, path, fmt::format("references nested more than {} deep: {} -> {}", LoaderLimits::max_reference_depth,
-                                     fmt::join(chain, " -> "), id));
+    error(origin_, path,
+          fmt::format("references nested more than {} deep: {} -> {}", LoaderLimits::max_reference_depth,
+                      fmt::join(chain, " -> "), id));
     return none;
   }
   // Each lookup copies what it names: the resolved case is bounded like the file.
@@ -594,8 +613,9 @@ YAML::Node CaseLoader::lookup(const std::string& target, const std::string& keys
     }
     spec = schema->find(key);
     if (!spec) {
-      error(origin_, path, fmt::format("reference {}: stage '{}' ({}) has no key '{}'{}", reference, target,
-                                   raw_stages_[j].type, key, did_you_mean(key, schema->key_names())));
+      error(origin_, path,
+            fmt::format("reference {}: stage '{}' ({}) has no key '{}'{}", reference, target, raw_stages_[j].type, key,
+                        did_you_mean(key, schema->key_names())));
       return none;
     }
     const YAML::Node next = child_of(node, key);
@@ -626,8 +646,9 @@ YAML::Node CaseLoader::lookup(const std::string& target, const std::string& keys
 
   if (spec->kind == ValueKind::output_file) {
     if (j >= stage) {
-      error(origin_, path, fmt::format("reference {}: stage '{}' does not run before '{}', so its output does not exist yet",
-                                   reference, target, raw_stages_[stage].name));
+      error(origin_, path,
+            fmt::format("reference {}: stage '{}' does not run before '{}', so its output does not exist yet",
+                        reference, target, raw_stages_[stage].name));
       return none;
     }
     from_output = true;
@@ -660,9 +681,9 @@ void CaseLoader::validate_stages() {
     stage.type = raw.type;
     stage.info = raw.info;
     stage.output_dir = case_.output / raw.name;
-    stage.config = StageConfig(
-        validate_map(raw.node, raw.node, raw.info->schema, raw.path, static_cast<int>(i), {"name", "type"}),
-        stage.output_dir);
+    stage.config =
+        StageConfig(validate_map(raw.node, raw.node, raw.info->schema, raw.path, static_cast<int>(i), {"name", "type"}),
+                    stage.output_dir);
     case_.stages.push_back(std::move(stage));
   }
   throw_if_errors();

@@ -20,6 +20,13 @@ std::vector<double> record_times(double final_time, double record_every) {
   const long count = whole_ratio(final_time / record_every);
   FF_REQUIRE(count >= 1, InputError, "final_time = {} is not a whole multiple of record_every = {}", final_time,
              record_every);
+  // Every record holds the whole stored field of every sample; a count past
+  // this bound is a typo, and checking it here keeps `validate` from
+  // allocating the times of a billion records.
+  constexpr long max_records = 100000;
+  FF_REQUIRE(count <= max_records, InputError,
+             "final_time / record_every = {} / {} gives {} records, more than the {} a dataset may hold", final_time,
+             record_every, count, max_records);
   std::vector<double> times(count);
   for (long k = 0; k < count; ++k) times[k] = (k + 1) * record_every;
   times.back() = final_time;

@@ -222,7 +222,7 @@ TEST(CaseFile, DeepNestingIsRefusedWithoutRecursion) {
   }
   // 64 levels is allowed (the limit is inclusive); the loader then reports the type.
   EXPECT_TRUE(contains(error_of("case: deep\nstages: " + repeat("[", 63) + repeat("]", 63) + "\n"),
-            "stages[0]: expected a map"));
+                       "stages[0]: expected a map"));
 }
 
 TEST(CaseFile, OneDocumentOfUtf8TextWithoutTabsInIndentation) {
@@ -250,7 +250,8 @@ TEST(CaseFile, ByteOrderMarkIsAcceptedAndLinesStayRight) {
   EXPECT_EQ(parse("\xEF\xBB\xBF" + std::string(kTwoStages)).name, "demo");
   EXPECT_EQ(error_of("\xEF\xBB\xBF" + std::string(kHead) + "    gird: {n: 32}\n"),
             "case.yaml:5:5: stages[0].gird: unknown key (did you mean 'grid'?)");
-  EXPECT_TRUE(contains(error_of("\xEF\xBB\xBF" "case: [1]\nstages:\n  - name: data\n    type: generate.grf\n"),
+  EXPECT_TRUE(contains(error_of("\xEF\xBB\xBF"
+                                "case: [1]\nstages:\n  - name: data\n    type: generate.grf\n"),
                        "case.yaml:1:7: case: expected a string"));
   EXPECT_TRUE(contains(error_of("case: a\xEF\xBB\xBF\n"), "case.yaml:1:8: byte order mark inside the text"));
 }
@@ -296,11 +297,11 @@ TEST(CaseFile, LongNamesAndReferencesDoNotOverflowTheStack) {
 TEST(CaseFile, ReferenceChainsAndBombsAreBounded) {
   std::string chain = "case: chain\nstages:\n";
   for (int i = 0; i < 30; ++i)
-    chain += "  - name: s" + std::to_string(i)
-        + "\n    type: generate.grf\n    field: ${s" + std::to_string(i + 1) + ".field}\n";
+    chain += "  - name: s" + std::to_string(i) + "\n    type: generate.grf\n    field: ${s" + std::to_string(i + 1) +
+             ".field}\n";
   chain += "  - name: s30\n    type: generate.grf\n";
   EXPECT_TRUE(contains(error_of(chain),
-            "case.yaml:5:12: stages[0].field: references nested more than 16 deep: s0.field -> s1.field"));
+                       "case.yaml:5:12: stages[0].field: references nested more than 16 deep: s0.field -> s1.field"));
 
   std::string bomb = "case: bomb\nstages:\n  - name: s0\n    type: generate.grf\n    field: abcdefgh\n";
   for (int i = 1; i <= 40; ++i) {
@@ -348,39 +349,45 @@ TEST(CaseFile, OverridesGoThroughTheSameChecks) {
   EXPECT_EQ(parse(kTwoStages, {"description="}).name, "demo");
 }
 
-// Every input the fuzzer ever crashed or hung on, and its minimized corpus,
-// load or raise InputError, quickly (the same driver as
-// tests/fuzz/case_loader_fuzz.cpp: the last line, when it holds '=', is an
-// override; odd sizes load with --smoke).
-TEST(CaseFile, FuzzCrashersAndCorpusLoadOrRaiseInputError) {
+// Loads `text` as the fuzz target does (tests/fuzz/case_loader_fuzz.cpp: the
+// last line, when it holds '=', is an override; odd sizes load with --smoke)
+// and fails the test unless it loads or raises InputError within a second.
+void replay_fuzz_input(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  std::vector<std::string> overrides;
+  const std::size_t newline = text.rfind('\n');
+  if (newline != std::string::npos && text.find('=', newline) != std::string::npos)
+    overrides.push_back(text.substr(newline + 1));
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    ff::parse_case(text, "fuzz.yaml", ff::stage_registry(), {overrides, text.size() % 2 == 1, /*check_files=*/false});
+  } catch (const ff::InputError&) {
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << file << ": " << typeid(e).name() << ": " << e.what();
+  }
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.0) << file;
+}
+
+std::size_t replay_fuzz_folder(const char* folder) {
   namespace fs = std::filesystem;
   std::size_t count = 0;
-  for (const char* folder : {"tests/fuzz/crashers", "tests/fuzz/corpus"}) {
-    const fs::path dir = fs::path(FIELDFORGE_SOURCE_DIR) / folder;
-    if (!fs::exists(dir)) continue;
-    for (const auto& entry : fs::directory_iterator(dir)) {
-      if (!entry.is_regular_file() || entry.path().filename() == "README.md") continue;
-      std::ifstream in(entry.path(), std::ios::binary);
-      std::stringstream buffer;
-      buffer << in.rdbuf();
-      const std::string text = buffer.str();
-      std::vector<std::string> overrides;
-      const std::size_t newline = text.rfind('\n');
-      if (newline != std::string::npos
-          && text.find('=', newline) != std::string::npos) overrides.push_back(text.substr(newline + 1));
-      const auto start = std::chrono::steady_clock::now();
-      try {
-        ff::parse_case(text, "fuzz.yaml", ff::stage_registry(),
-            {overrides, text.size() % 2 == 1, /*check_files=*/false});
-      } catch (const ff::InputError&) {
-      } catch (const std::exception& e) {
-        ADD_FAILURE() << entry.path() << ": " << typeid(e).name() << ": " << e.what();
-      }
-      EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.0) << entry.path();
-      ++count;
-    }
+  const fs::path dir = fs::path(FIELDFORGE_SOURCE_DIR) / folder;
+  if (!fs::exists(dir)) return 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (!entry.is_regular_file() || entry.path().filename() == "README.md") continue;
+    replay_fuzz_input(entry.path());
+    ++count;
   }
-  EXPECT_GT(count, 0u);
+  return count;
+}
+
+// Every input the fuzzer crashed or hung on, once fixed, and its minimized
+// corpus.
+TEST(CaseFile, FuzzCrashersAndCorpusLoadOrRaiseInputError) {
+  EXPECT_GT(replay_fuzz_folder("tests/fuzz/crashers") + replay_fuzz_folder("tests/fuzz/corpus"), 0u);
 }
 
 }  // namespace
