@@ -1,4 +1,4 @@
-// Training throughput of fieldforge's FNO (operators/fno.hpp): samples per
+// Training throughput of fieldforge's FNO (operators/models/fno/fno.hpp): samples per
 // second of full training iterations — forward, relative L2 loss, backward,
 // Adam step — on one fixed random batch, float32, CPU.
 //

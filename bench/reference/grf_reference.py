@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """numpy reference for the GRF benchmark: the same sampler as fieldforge's
-solvers/spectral/grf.cpp (Fourier coefficients sqrt(lambda_k) xi_k with
+solvers/fourier/grf.cpp (Fourier coefficients sqrt(lambda_k) xi_k with
 lambda_k = sigma^2 (4 pi^2 |k|^2 + tau^2)^(-alpha), conjugate symmetry in the
 planes numpy's rfft stores whole, unnormalised inverse rFFT), timed the same
 way. Prints one JSON object like bench_grf.
