@@ -79,17 +79,6 @@ std::vector<double> StageConfig::numbers(const std::string& dotted) const {
   return convert<std::vector<double>>(tree_->root, dotted);
 }
 
-template <class T>
-T StageConfig::get(const std::string& dotted) const {
-  return convert<T>(tree_->root, dotted);
-}
-template bool StageConfig::get<bool>(const std::string&) const;
-template int StageConfig::get<int>(const std::string&) const;
-template long StageConfig::get<long>(const std::string&) const;
-template std::uint64_t StageConfig::get<std::uint64_t>(const std::string&) const;
-template double StageConfig::get<double>(const std::string&) const;
-template std::string StageConfig::get<std::string>(const std::string&) const;
-
 std::filesystem::path StageConfig::output_path(const std::string& dotted) const { return stage_dir_ / string(dotted); }
 
 void StageRegistry::add(StageInfo info) {

@@ -44,11 +44,6 @@ class StageConfig {
   std::filesystem::path output_path(const std::string& dotted) const;
   const std::filesystem::path& stage_dir() const { return stage_dir_; }
 
-  // Stages not yet declared through an OptionsSchema read keys this way
-  // (T: bool, int, long, std::uint64_t, double or std::string).
-  template <class T>
-  T get(const std::string& dotted) const;
-
  private:
   friend const YAML::Node& yaml_node(const StageConfig& config);
   struct Tree;  // the YAML node, kept out of this header
