@@ -76,7 +76,6 @@ class TypedModelConfig final : public ModelConfig {
   BuiltModel build(const DataShape& data) const override { return family_->build(options_, data); }
   std::string describe() const override { return "kind: " + family_->kind + "\n" + family_->options.write(options_); }
   bool closed_grid() const override { return family_->closed_grid(options_); }
-  const Options& options() const { return options_; }
 
  private:
   std::shared_ptr<const ModelFamily<Options>> family_;

@@ -9,13 +9,6 @@
 
 namespace ff::operators {
 
-GridChannels parse_grid_channels(const std::string& name) {
-  if (name == "none") return GridChannels::none;
-  if (name == "periodic") return GridChannels::periodic;
-  if (name == "closed") return GridChannels::closed;
-  throw InputError(fmt::format("grid channels must be none, periodic or closed, got '{}'", name));
-}
-
 FnoImpl::FnoImpl(const FnoOptions& options) : options_(options) {
   const int d = static_cast<int>(options.modes.size());
   FF_REQUIRE(d >= 1 && d <= 3, InputError, "FNO is 1D, 2D or 3D, got {} modes", d);

@@ -27,7 +27,6 @@ namespace ff::operators {
 // Coordinates appended to the input channels: none; periodic x_j = j/n; or
 // closed x_j = j/(n−1), for grids that include both boundaries.
 enum class GridChannels { none, periodic, closed };
-GridChannels parse_grid_channels(const std::string& name);
 
 struct FnoOptions {
   std::vector<int> modes{12, 12};  // per axis; its length is the dimension
