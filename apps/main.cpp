@@ -6,6 +6,7 @@
 //   fieldforge validate case.yaml
 //   fieldforge stages
 //   fieldforge info runs/quickstart/data/grf.h5
+//   fieldforge xdmf runs/ns2d/nu1e-3/ns2d.h5 --samples 0,3
 //
 // Exit codes: 0 success, 1 a run that failed, 2 bad input.
 #include "apps/pipeline.hpp"
@@ -16,6 +17,7 @@
 #include "core/parallel.hpp"
 #include "io/case_file.hpp"
 #include "io/h5_info.hpp"
+#include "io/xdmf.hpp"
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -94,6 +96,11 @@ int main(int argc, char** argv) {
   stages->add_flag("--json-schema", json_schema, "a JSON Schema of case files instead (for editor completion)");
   auto* info = app.add_subcommand("info", "describe an HDF5 file: groups, shapes, dtypes, attributes, producing case");
   info->add_option("file", h5_file, "HDF5 file")->required();
+  std::vector<long> xdmf_samples;
+  auto* xdmf = app.add_subcommand("xdmf", "write ParaView sidecars for chosen samples of a dataset file");
+  xdmf->add_option("file", h5_file, "fieldforge dataset (HDF5)")->required();
+  xdmf->add_option("--samples", xdmf_samples, "sample indices, e.g. --samples 0,3,7 (default: as the stage wrote)")
+      ->delimiter(',');
 
   try {
     app.parse(cli_argc, argv);
@@ -117,6 +124,11 @@ int main(int argc, char** argv) {
       std::cout << stages_command(describe_type, json_schema);
     } else if (app.got_subcommand("info")) {
       std::cout << ff::describe_h5_file(h5_file);
+    } else if (app.got_subcommand("xdmf")) {
+      const auto written = ff::write_xdmf_sidecars(h5_file, ff::read_dataset_layout(h5_file), xdmf_samples);
+      FF_REQUIRE(!written.empty(), ff::InputError, "{}: no field on a 2D/3D grid or mesh, nothing for ParaView",
+                 h5_file);
+      for (const auto& path : written) std::cout << path.string() << "\n";
     } else if (app.got_subcommand("validate")) {
       const ff::Case c = ff::load_case(case_file, ff::stage_registry(), load);
       std::cout << c.resolved_yaml() << fmt::format("# {}: valid, {} stage(s)\n", case_file, c.stages.size());

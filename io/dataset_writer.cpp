@@ -152,6 +152,8 @@ void DatasetWriter::Impl::create_layout(bool write_small_data) {
         h5::dataset_handle(H5Dcreate2(file, path.c_str(), file_type(spec.dtype), space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                            "create dataset " + path);
     for (const auto& [name, value] : spec.attributes) h5::write_double_attribute(set, name, value);
+    // Read back by `fieldforge xdmf`, which shows such a field as one vector.
+    if (spec.components > 1) h5::write_double_attribute(set, "components", spec.components);
     specs[spec.path] = &spec;
     datasets[spec.path] = std::move(set);
   }
@@ -288,7 +290,7 @@ void DatasetWriter::commit() {
   mpi_barrier();
   if (m.rank == 0) {
     fs::rename(m.partial_path, m.final_path);
-    write_xdmf_sidecar(m.final_path, m.layout);
+    write_xdmf_sidecars(m.final_path, m.layout);
   }
   m.committed = true;
   mpi_barrier();
