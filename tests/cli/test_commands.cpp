@@ -106,6 +106,25 @@ TEST(Cli, RunSkipsUpToDateStagesAndInfoDescribesTheOutput) {
   EXPECT_EQ(info.exit_code, 0);
   EXPECT_NE(info.output.find("/inputs/a  [10, 64, 64] float32"), std::string::npos) << info.output;
   EXPECT_NE(info.output.find("produced by this case:"), std::string::npos);
+
+  // Sidecars for chosen samples of the finished file; the file itself is untouched.
+  const fs::path data = dir / "q/data/grf.h5";
+  const auto before = fs::last_write_time(data);
+  const auto xdmf = fieldforge("xdmf " + data.string() + " --samples 9,3");
+  EXPECT_EQ(xdmf.exit_code, 0) << xdmf.output;
+  EXPECT_NE(xdmf.output.find("grf_samples.xdmf"), std::string::npos) << xdmf.output;
+  const std::string text = read_file(dir / "q/data/grf_samples.xdmf");
+  EXPECT_LT(text.find("sample_9"), text.find("sample_3"));
+  EXPECT_TRUE(fs::exists(dir / "q/data/grf_samples.xdmf.h5"));
+  EXPECT_EQ(fs::last_write_time(data), before);
+  const auto out_of_range = fieldforge("xdmf " + data.string() + " --samples 10");
+  EXPECT_EQ(out_of_range.exit_code, 2);
+  EXPECT_NE(out_of_range.output.find("grf.h5: sample 10 out of range (the file holds 10)"), std::string::npos)
+      << out_of_range.output;
+  const auto spectrum = fieldforge("xdmf " + (dir / "q/spectrum/spectrum.h5").string());
+  EXPECT_EQ(spectrum.exit_code, 2);
+  EXPECT_NE(spectrum.output.find("nothing for ParaView"), std::string::npos) << spectrum.output;
+  EXPECT_EQ(fieldforge("xdmf no_such_file.h5").exit_code, 2);
 }
 
 TEST(Cli, OverflowingCovarianceIsBadInputAndWritesNoDataset) {
