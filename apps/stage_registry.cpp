@@ -1,5 +1,6 @@
 #include "apps/stage_registry.hpp"
 
+#include "potentials/potential_stage.hpp"
 #include "solvers/spectral/burgers_stage.hpp"
 #include "solvers/spectral/grf_stage.hpp"
 #include "solvers/spectral/ns2d_stage.hpp"
@@ -30,6 +31,7 @@ const StageRegistry& stage_registry() {
     register_stage<spectral::BurgersStage>(r);
     register_stage<spectral::NavierStokes2DStage>(r);
     register_stage<spectral::NavierStokes3DStage>(r);
+    register_stage<potentials::ChebyshevTuckerStage>(r);
 #if FIELDFORGE_WITH_PETSC
     register_stage<fem::DarcyStage>(r);
     register_stage<fem::ElasticityStage>(r);
