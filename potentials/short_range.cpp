@@ -213,12 +213,20 @@ Eigen::VectorXd ShortRangeSum::at_points(const Eigen::MatrixXd& targets) const {
 #pragma omp parallel for schedule(dynamic, 256)
   for (long t = 0; t < m; ++t) {
     int first[3], last[3];  // inclusive cell range around the target
+    bool near_any_cell = true;
     for (int d = 0; d < 3; ++d) {
       const long idx = static_cast<long>(std::floor((targets(t, d) - lo_(d)) / cell_size_));
       first[d] = static_cast<int>(std::max<long>(0, idx - kCellsPerCutoff));
       last[d] = static_cast<int>(std::min<long>(cells_[d] - 1, idx + kCellsPerCutoff));
+      // A target more than a cutoff outside the charges' bounding box has no
+      // neighbours; its range is empty and must not index the cell table.
+      near_any_cell = near_any_cell && first[d] <= last[d];
     }
     double sum = 0;
+    if (!near_any_cell) {
+      phi(t) = 0.0;
+      continue;
+    }
     for (int k = first[2]; k <= last[2]; ++k)
       for (int j = first[1]; j <= last[1]; ++j) {
         const long row = (long(k) * cells_[1] + j) * cells_[0];

@@ -77,6 +77,38 @@ TEST(ShortRange, CellListAndGridEqualBruteForce) {
   EXPECT_LE(relative_l2(grid, sr.at_points(points)), 1e-13);
 }
 
+// Charges in a corner of a large box, targets all over it: most targets lie
+// beyond the cutoff from the charges' bounding box on some axis (a molecule in
+// its box) and must get exactly 0, without indexing cells that do not exist.
+TEST(ShortRange, TargetsFarFromEveryChargeGetNothing) {
+  fp::Charges c = fp::random_charges(400, 7);
+  c.positions *= 0.1;
+  const fp::ShortRangeKernel k(0.01, 0.04);
+  const fp::ShortRangeSum sr(c, k);
+  Eigen::MatrixXd t = random_points(2000, 3).array() * 2.0 - 0.5;
+  // Beyond the last cell along x at the last row of cells: an unchecked range
+  // would read the cell table hundreds of megabytes past its end.
+  t.row(0) << 1e6, 0.1, 0.1;
+  t.row(1) << -1e6, 0.1, 0.1;
+  const Eigen::VectorXd phi = sr.at_points(t);
+  long far = 0;
+  for (long i = 0; i < t.rows(); ++i) {
+    double ref = 0, nearest = 1e300;
+    for (long j = 0; j < c.size(); ++j) {
+      const double r = (t.row(i) - c.positions.row(j)).norm();
+      nearest = std::min(nearest, r);
+      if (r > 0 && r < k.cutoff()) ref += c.q(j) * std::erfc(r / k.r_c()) / r;
+    }
+    if (nearest >= k.cutoff()) {
+      ++far;
+      EXPECT_EQ(phi(i), 0.0) << i;
+    } else {
+      EXPECT_NEAR(phi(i), ref, 1e-11 * std::abs(ref) + 1e-12) << i;
+    }
+  }
+  EXPECT_GT(far, 1000);
+}
+
 TEST(ShortRange, PlusGaussianLongRangeIsTheNewtonPotential) {
   const auto c = fp::random_charges(200, 9);
   const double r_c = 0.06;
