@@ -123,6 +123,15 @@ double DatasetReader::field_attribute(const std::string& field, const std::strin
   return h5::read_double_array_attribute(set, name).at(0);
 }
 
+std::vector<double> DatasetReader::times() const {
+  if (!h5::link_exists(impl_->file, "/times")) return {};
+  h5::Handle set = h5::dataset_handle(H5Dopen2(impl_->file, "/times", H5P_DEFAULT), "open /times");
+  std::vector<double> values(h5::dataset_shape(set).at(0));
+  if (!values.empty())
+    h5::check_status(H5Dread(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "read /times");
+  return values;
+}
+
 std::vector<long> DatasetReader::split(const std::string& name) const {
   const std::string p = "/splits/" + name;
   if (!h5::link_exists(impl_->file, p)) return {};

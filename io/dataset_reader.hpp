@@ -32,6 +32,7 @@ class DatasetReader {
   bool has_field_attribute(const std::string& field, const std::string& name) const;
   double field_attribute(const std::string& field, const std::string& name) const;
   std::vector<long> split(const std::string& name) const;  // "train" | "test"
+  std::vector<double> times() const;                       // /times, empty when the file has none
 
   // Samples [first, first + count) of `field`, contiguous, as doubles.
   std::vector<double> read(const std::string& field, long first, long count) const;

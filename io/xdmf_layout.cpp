@@ -53,7 +53,7 @@ DatasetLayout read_dataset_layout(const std::filesystem::path& h5_path) {
       spec.components = static_cast<int>(reader.field_attribute(field, "components"));
     layout.fields.push_back(std::move(spec));
   }
-  if (h5::link_exists(file, "/times")) layout.times = read_all<double>(file, "/times", H5T_NATIVE_DOUBLE);
+  layout.times = reader.times();
   return layout;
 }
 

@@ -83,6 +83,14 @@ def start_virtual_display():
     os.environ["DISPLAY"] = ":" + number
 
 
+def time_values(source):
+    """A reader's time steps as a list: ParaView gives a bare float for one step."""
+    values = source.TimestepValues
+    if values is None:
+        return []
+    return [values] if isinstance(values, (int, float)) else list(values)
+
+
 def main():
     arguments = parse_arguments()
     if not os.path.isfile(arguments.sidecar):
@@ -92,7 +100,7 @@ def main():
     from paraview import simple
 
     reader = simple.XDMFReader(FileNames=[arguments.sidecar])
-    times = list(reader.TimestepValues) if reader.TimestepValues else []
+    times = time_values(reader)
     if times:
         step = {"first": 0, "last": len(times) - 1}.get(arguments.step)
         step = int(arguments.step) if step is None else step

@@ -139,8 +139,14 @@ void EvaluateStage::run(const RunContext& context) {
                    {"params/relative_l2", {}, DType::float64, {{"mean", mean(l2)}}},
                    {"params/relative_h1", {}, DType::float64, {{"mean", mean(h1)}}},
                    {"params/sample", {}, DType::float64, {}}};
-  if (rollout)
+  if (rollout) {
     layout.fields.push_back({"outputs/relative_l2_per_step", {static_cast<std::uint64_t>(steps)}, DType::float64, {}});
+    // The predicted steps are the data's steps window .. window + steps - 1:
+    // their times let ParaView play the rollout in the data's time.
+    const std::vector<double> times = reader.times();
+    if (static_cast<long>(times.size()) >= meta.window + steps)
+      layout.times.assign(times.begin() + meta.window, times.begin() + meta.window + steps);
+  }
   layout.split_contiguous(s.split == "train" ? n : 0, s.split == "test" ? n : 0);
   DatasetWriter writer(s.out, layout, context.provenance());
   const std::size_t per_sample = predictions.size() / static_cast<std::size_t>(n);

@@ -24,6 +24,14 @@ READERS = ("XDMFReader", "Xdmf3ReaderS", "Xdmf3ReaderT")
 MAX_STATIC_SAMPLES = 256  # io/xdmf.hpp kXdmfMaxSamples
 
 
+def time_values(source):
+    """A reader's time steps as a list: ParaView gives a bare float for one step."""
+    values = source.TimestepValues
+    if values is None:
+        return []
+    return [values] if isinstance(values, (int, float)) else list(values)
+
+
 def read_with(reader, sidecar):
     """What `reader` shows of `sidecar` (runs inside pvpython)."""
     from paraview import servermanager, simple
@@ -34,7 +42,7 @@ def read_with(reader, sidecar):
     else:
         source = getattr(simple, reader)(FileName=[sidecar])
     steps = []
-    times = list(source.TimestepValues) if source.TimestepValues else [None]
+    times = time_values(source) or [None]
     for time in times:
         source.UpdatePipeline(time) if time is not None else source.UpdatePipeline()
         data = servermanager.Fetch(source)
