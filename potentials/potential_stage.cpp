@@ -64,7 +64,7 @@ OptionsSchema<Settings> options() {
       .at_most(1024);
   o.key("grid", &S::grid_n, "grid points per axis over the box, both faces included")
       .at_least(2)
-      .at_most(2048)
+      .at_most(1024)  // 1024³ doubles are 8 GiB
       .smoke(16);
   o.key("check_points", &S::check_points, "random points where the result is compared with the direct sum")
       .at_least(0)
