@@ -222,23 +222,16 @@ void write_sidecar(const fs::path& sidecar, const fs::path& data_file, std::vect
   write_text_atomically(sidecar, text);
 }
 
-}  // namespace
-
-bool xdmf_is_trajectory(const DatasetLayout& layout) {
-  const std::optional<GridForm> form = grid_form("", layout);
-  if (!form) return false;
-  for (const GridField& field : grid_fields(layout, *form))
-    if (field.n_times > 0) return true;
-  return false;
-}
-
-std::vector<long> default_xdmf_samples(const DatasetLayout& layout) {
-  const long n =
-      xdmf_is_trajectory(layout) ? std::min(layout.n_samples, 1L) : std::min(layout.n_samples, kXdmfMaxSamples);
+// The samples a sidecar shows when the user names none: the first sample of
+// a trajectory dataset, the first kXdmfMaxSamples of a static one.
+std::vector<long> default_samples(long n_samples, bool trajectory) {
+  const long n = std::min(n_samples, trajectory ? 1L : kXdmfMaxSamples);
   std::vector<long> samples(static_cast<std::size_t>(std::max(n, 0L)));
   for (long s = 0; s < n; ++s) samples[s] = s;
   return samples;
 }
+
+}  // namespace
 
 std::vector<fs::path> write_xdmf_sidecars(const fs::path& h5_path, const DatasetLayout& layout,
                                           std::vector<long> samples) {
@@ -248,15 +241,17 @@ std::vector<fs::path> write_xdmf_sidecars(const fs::path& h5_path, const Dataset
   const std::vector<GridField> fields = grid_fields(layout, *form);
   if (fields.empty()) return {};  // nothing for ParaView to show
 
+  const bool trajectory =
+      std::any_of(fields.begin(), fields.end(), [](const GridField& field) { return field.n_times > 0; });
   const bool named = !samples.empty();
-  if (!named) samples = default_xdmf_samples(layout);
+  if (!named) samples = default_samples(layout.n_samples, trajectory);
   for (long s : samples)
     FF_REQUIRE(s >= 0 && s < layout.n_samples, InputError, "{}: sample {} out of range (the file holds {})",
                h5_path.string(), s, layout.n_samples);
   const fs::path stem = h5_path.parent_path() / h5_path.stem();
   std::vector<fs::path> written;
 
-  if (!xdmf_is_trajectory(layout)) {
+  if (!trajectory) {
     const fs::path sidecar = named ? fs::path(stem.string() + "_samples.xdmf") : fs::path(stem.string() + ".xdmf");
     SidecarBuilder builder(layout, sidecar.filename().string() + ".h5");
     std::string steps;

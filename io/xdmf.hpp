@@ -21,15 +21,9 @@
 
 namespace ff {
 
-// A static dataset's default sidecar lists at most this many samples.
+// A static dataset's default sidecar lists at most this many samples; a
+// trajectory dataset's lists its first sample.
 constexpr long kXdmfMaxSamples = 256;
-
-// Whether some grid field of `layout` has a time axis: one sidecar per sample.
-bool xdmf_is_trajectory(const DatasetLayout& layout);
-
-// The samples a sidecar shows when the user names none: the first sample of
-// a trajectory dataset, the first kXdmfMaxSamples of a static one.
-std::vector<long> default_xdmf_samples(const DatasetLayout& layout);
 
 // Writes the sidecars of `h5_path` (and their companion files) for `samples`
 // (empty: the default) atomically and returns the sidecar paths; none when

@@ -112,18 +112,6 @@ Box make_box(const Settings& s) {
   return box;
 }
 
-// Where a charge lies outside the box: the first such charge, by index (and
-// line, for a file, counted among its charges).
-void require_inside(const Charges& charges, const Box& box) {
-  for (long i = 0; i < charges.size(); ++i)
-    for (int a = 0; a < 3; ++a) {
-      const double x = charges.positions(i, a);
-      FF_REQUIRE(x >= box[a].lo && x <= box[a].hi, InputError,
-                 "charge {} (of {}) at coordinate {} = {} lies outside the box [{}, {}]", i + 1, charges.size(),
-                 "xyz"[a], x, box[a].lo, box[a].hi);
-    }
-}
-
 Eigen::VectorXd axis_points(const tensor::Interval& interval, long n) {
   return Eigen::VectorXd::LinSpaced(n, interval.lo, interval.hi);
 }
@@ -136,7 +124,7 @@ ChebyshevTuckerStage::ChebyshevTuckerStage(const StageConfig& config) {
   const Settings s = options().read(config);
   box_ = make_box(s);
   charges_ = make_charges(s.charges);
-  require_inside(charges_, box_);
+  check_box_and_charges(charges_, box_);  // at validation, before anything runs
   grid_n_ = s.grid_n;
   check_points_ = s.check_points;
   out_ = s.out;

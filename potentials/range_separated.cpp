@@ -25,19 +25,6 @@ constexpr int kStackRank = 24;
 // Largest coefficient tensor (doubles) summed densely (64 MB).
 constexpr long kMaxDenseCoefficients = 8000000;
 
-void check_box_and_charges(const Charges& charges, const Box& box) {
-  for (int d = 0; d < 3; ++d)
-    FF_REQUIRE(std::isfinite(box[d].lo) && std::isfinite(box[d].hi) && box[d].hi > box[d].lo, InputError,
-               "range-separated potential: box axis {} must have lo < hi, got [{:g}, {:g}]", d, box[d].lo, box[d].hi);
-  FF_REQUIRE(charges.size() >= 1 && charges.positions.rows() == charges.size() && charges.positions.cols() == 3,
-             InputError, "range-separated potential: need N x 3 positions and N charges");
-  for (long i = 0; i < charges.size(); ++i)
-    for (int d = 0; d < 3; ++d)
-      FF_REQUIRE(charges.positions(i, d) >= box[d].lo && charges.positions(i, d) <= box[d].hi, InputError,
-                 "range-separated potential: charge {} lies outside the box (axis {}: {:g} not in [{:g}, {:g}])", i, d,
-                 charges.positions(i, d), box[d].lo, box[d].hi);
-}
-
 // The rank-one terms q_i w Π_d exp(−p (x_d − x_{i,d})²) of charges [begin, end)
 // as a CP tensor of Chebyshev coefficients on `axes`.
 tensor::CpTensor gaussian_terms(const Charges& charges, long begin, long end, const GaussianTerm& term,
@@ -160,6 +147,19 @@ class TuckerSum {
 };
 
 }  // namespace
+
+void check_box_and_charges(const Charges& charges, const Box& box) {
+  for (int d = 0; d < 3; ++d)
+    FF_REQUIRE(std::isfinite(box[d].lo) && std::isfinite(box[d].hi) && box[d].hi > box[d].lo, InputError,
+               "range-separated potential: box axis {} must have lo < hi, got [{:g}, {:g}]", d, box[d].lo, box[d].hi);
+  FF_REQUIRE(charges.size() >= 1 && charges.positions.rows() == charges.size() && charges.positions.cols() == 3,
+             InputError, "range-separated potential: need N x 3 positions and N charges");
+  for (long i = 0; i < charges.size(); ++i)
+    for (int d = 0; d < 3; ++d)
+      FF_REQUIRE(charges.positions(i, d) >= box[d].lo && charges.positions(i, d) <= box[d].hi, InputError,
+                 "range-separated potential: charge {} lies outside the box (axis {}: {:g} not in [{:g}, {:g}])", i, d,
+                 charges.positions(i, d), box[d].lo, box[d].hi);
+}
 
 // One RHOSVD per Gaussian width rather than one over all N·K terms: the N
 // terms of width 1/√p_k live on Chebyshev degree d_k ~ √p_k (so their factor

@@ -36,6 +36,9 @@ struct RangeSeparatedTimings {
   double far = 0;
 };
 
+// InputError unless the box has lo < hi on every axis and holds every charge.
+void check_box_and_charges(const Charges& charges, const Box& box);
+
 class RangeSeparatedPotential {
  public:
   // InputError for a charge outside the box or parameters out of range.
