@@ -43,6 +43,12 @@ void import_fft_wisdom(const std::string& wisdom) {
   FF_REQUIRE(fftw_import_wisdom_from_string(wisdom.c_str()) != 0, InputError, "text is not FFTW wisdom");
 }
 
+std::unique_lock<std::mutex> lock_fftw_planner() {
+  std::unique_lock<std::mutex> lock(planner_mutex());
+  init_fftw_threads_once();
+  return lock;
+}
+
 int fft_threads() {
   const char* env = std::getenv("FIELDFORGE_THREADS");
   const int n = env ? std::atoi(env) : 1;

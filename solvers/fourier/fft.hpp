@@ -16,6 +16,7 @@
 #include <complex>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <string>
 #include <vector>
@@ -84,6 +85,10 @@ class RealFFT {
 
 // Threads used by FFTW plans, from FIELDFORGE_THREADS (default 1).
 int fft_threads();
+
+// FFTW's planner is not thread-safe: code outside RealFFT that makes or
+// destroys plans holds this lock. Taking it also initialises FFTW's threads.
+std::unique_lock<std::mutex> lock_fftw_planner();
 
 // The planner's accumulated choices (FFTW wisdom) as text, and back.
 std::string export_fft_wisdom();

@@ -1,0 +1,59 @@
+// The inner loops of the spherical harmonic transform: for one order m, the
+// sums over degree l and latitude of orthonormal associated Legendre
+// functions against Fourier coefficients. They see plain arrays only, so the
+// same source compiles once per instruction set (legendre_kernels.cpp, built
+// for AVX-512, AVX2 and baseline x86-64) and sht.cpp picks one at run time.
+//
+// Rings come in north–south pairs; a "half ring" j < nhalf stands for the
+// pair (j, nlat − 1 − j). P̄_lm(−x) = (−1)^(l−m) P̄_lm(x), so with the even part
+// S = F(north) + F(south) and odd part D = F(north) − F(south) of the Fourier
+// coefficients, degrees with l − m even see only S and odd ones only D. That
+// halves the work.
+#pragma once
+
+#include <cstddef>
+
+namespace ff::sphere::detail {
+
+// Rings per block: two vectors of eight doubles.
+constexpr int ring_block = 16;
+
+struct LegendreOrder {
+  int m = 0, lmax = 0;
+  int nhalf_padded = 0;           // half rings, a multiple of ring_block; padding has x = 0, P̄_mm = 0
+  const double* x = nullptr;      // cos θ per half ring
+  const double* alpha = nullptr;  // P̄_l = α_l (x P̄_{l−1} − β_l P̄_{l−2}), indexed by l − m
+  const double* beta = nullptr;
+  const double* pmm = nullptr;    // P̄_mm per half ring, as mantissa · 2^(−600·scale)
+  const int* pmm_scale = nullptr;
+  const double* table = nullptr;  // or precomputed P̄_lm, [(l − m) · nhalf_padded + j]; null for the recurrence
+};
+
+// Per field f the half-ring inputs and outputs are arrays at
+// `even_re + f * nhalf_padded` etc. The coefficients of field f are the
+// complex numbers alm[f * alm_stride + (l − m)], interleaved (re, im).
+struct HalfRingSums {
+  double* even_re;
+  double* even_im;
+  double* odd_re;
+  double* odd_im;
+};
+
+// alm = Σ_j P̄_lm(x_j) (S_j or D_j), overwriting alm. `scratch` holds
+// 2·(lmax + 2)·8 doubles per field.
+using ForwardKernel = void (*)(const LegendreOrder&, int nfields, const HalfRingSums& in, double* alm,
+                               std::size_t alm_stride, double* scratch);
+// E_j = Σ_{l−m even} alm P̄_lm(x_j), O_j likewise over odd l − m, overwriting `out`.
+using InverseKernel = void (*)(const LegendreOrder&, int nfields, const double* alm, std::size_t alm_stride,
+                               const HalfRingSums& out);
+
+struct LegendreKernels {
+  const char* isa;
+  ForwardKernel forward;
+  InverseKernel inverse;
+};
+
+// The best set this CPU runs.
+const LegendreKernels& legendre_kernels();
+
+}  // namespace ff::sphere::detail
