@@ -7,7 +7,10 @@
 namespace ff::sphere {
 namespace {
 constexpr double pi = 3.14159265358979323846;
-constexpr double tiny = 0x1p-300, huge = 0x1p300, unscale = 0x1p-600, upscale = 0x1p600;
+// P̄_mm below 2^−80 is carried scaled by 2^600; a scaled value is unscaled
+// once its mantissa passes 2^520. Values below 2^−80 change no sum that a
+// double holds, so the transforms skip them.
+constexpr double tiny = 0x1p-80, huge = 0x1p520, unscale = 0x1p-600, upscale = 0x1p600;
 }  // namespace
 
 LegendreRecurrence::LegendreRecurrence(int lmax, int mmax) : lmax_(lmax), mmax_(mmax) {
@@ -17,12 +20,22 @@ LegendreRecurrence::LegendreRecurrence(int lmax, int mmax) : lmax_(lmax), mmax_(
   for (int m = 0; m <= mmax + 1; ++m) offset_[m] = triangular_offset(lmax, m);
   alpha_.assign(offset_[mmax + 1], 0.0);
   beta_.assign(offset_[mmax + 1], 0.0);
-  for (int m = 0; m <= mmax; ++m)
+  step_.assign(offset_[mmax + 1], 0.0);
+  norm_.assign(offset_[mmax + 1], 1.0);
+  for (int m = 0; m <= mmax; ++m) {
+    double* alpha = alpha_.data() + offset_[m];
+    double* beta = beta_.data() + offset_[m];
+    double* a = step_.data() + offset_[m];
+    double* d = norm_.data() + offset_[m];
     for (int l = m + 1; l <= lmax; ++l) {
+      const int i = l - m;
       const double l2 = double(l) * l, m2 = double(m) * m, k2 = double(l - 1) * (l - 1);
-      alpha_[offset_[m] + l - m] = std::sqrt((4.0 * l2 - 1.0) / (l2 - m2));
-      beta_[offset_[m] + l - m] = l == m + 1 ? 0.0 : std::sqrt((k2 - m2) / (4.0 * k2 - 1.0));
+      alpha[i] = std::sqrt((4.0 * l2 - 1.0) / (l2 - m2));
+      beta[i] = i == 1 ? 0.0 : std::sqrt((k2 - m2) / (4.0 * k2 - 1.0));
+      d[i] = i == 1 ? 1.0 : alpha[i] * beta[i] * d[i - 2];
+      a[i] = alpha[i] * d[i - 1] / d[i];
     }
+  }
 }
 
 DiagonalLegendre diagonal_legendre(int mmax, const std::vector<double>& sin_theta) {

@@ -15,15 +15,16 @@
 
 namespace ff::sphere::detail {
 
-// Rings per block: two vectors of eight doubles.
-constexpr int ring_block = 16;
+// Rings per block: four vectors of eight doubles, four independent recurrence
+// chains to hide the latency of the multiply–add they wait on.
+constexpr int ring_block = 32;
 
 struct LegendreOrder {
   int m = 0, lmax = 0;
   int nhalf_padded = 0;           // half rings, a multiple of ring_block; padding has x = 0, P̄_mm = 0
   const double* x = nullptr;      // cos θ per half ring
-  const double* alpha = nullptr;  // P̄_l = α_l (x P̄_{l−1} − β_l P̄_{l−2}), indexed by l − m
-  const double* beta = nullptr;
+  const double* step = nullptr;   // Q_l = A_l x Q_{l−1} − Q_{l−2}, P̄_lm = d_l Q_l (legendre.hpp), by l − m
+  const double* norm = nullptr;
   const double* pmm = nullptr;    // P̄_mm per half ring, as mantissa · 2^(−600·scale)
   const int* pmm_scale = nullptr;
   const double* table = nullptr;  // or precomputed P̄_lm, [(l − m) · nhalf_padded + j]; null for the recurrence
@@ -40,12 +41,12 @@ struct HalfRingSums {
 };
 
 // alm = Σ_j P̄_lm(x_j) (S_j or D_j), overwriting alm. `scratch` holds
-// 2·(lmax + 2)·8 doubles per field.
+// 2·(lmax + 2)·8 doubles per field (both kernels).
 using ForwardKernel = void (*)(const LegendreOrder&, int nfields, const HalfRingSums& in, double* alm,
                                std::size_t alm_stride, double* scratch);
 // E_j = Σ_{l−m even} alm P̄_lm(x_j), O_j likewise over odd l − m, overwriting `out`.
 using InverseKernel = void (*)(const LegendreOrder&, int nfields, const double* alm, std::size_t alm_stride,
-                               const HalfRingSums& out);
+                               const HalfRingSums& out, double* scratch);
 
 struct LegendreKernels {
   const char* isa;

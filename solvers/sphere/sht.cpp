@@ -57,8 +57,8 @@ struct SphericalHarmonicTransform::Impl {
     if (options.legendre == LegendreMode::table) {
       o.table = table.data() + triangular_offset(options.lmax, m) * nhalf_padded;
     } else {
-      o.alpha = recurrence->alpha(m);
-      o.beta = recurrence->beta(m);
+      o.step = recurrence->step_coefficient(m);
+      o.norm = recurrence->normalization(m);
       o.pmm = diagonal.mantissa.data() + static_cast<long>(m) * nhalf_padded;
       o.pmm_scale = diagonal.scale.data() + static_cast<long>(m) * nhalf_padded;
     }
@@ -154,7 +154,7 @@ std::string SphericalHarmonicTransform::kernel_isa() const { return impl_->kerne
 std::size_t SphericalHarmonicTransform::legendre_bytes() const {
   const Impl& d = *impl_;
   if (d.options.legendre == LegendreMode::table) return d.table.size() * sizeof(double);
-  return 2 * d.ncoeff * sizeof(double) + d.diagonal.mantissa.size() * (sizeof(double) + sizeof(int));
+  return 4 * d.ncoeff * sizeof(double) + d.diagonal.mantissa.size() * (sizeof(double) + sizeof(int));
 }
 
 void SphericalHarmonicTransform::forward(const double* fields, std::complex<double>* coefficients, int nfields) {
@@ -204,6 +204,7 @@ void SphericalHarmonicTransform::inverse(const std::complex<double>* coefficient
   {
     const int thread = omp_get_thread_num();
     const detail::HalfRingSums s = d.thread_sums(thread, nfields);
+    double* scratch = d.scratch.data() + static_cast<std::size_t>(thread) * 2 * (d.options.lmax + 2) * 8 * nfields;
 #pragma omp for schedule(dynamic, 1)
     for (int m = 0; m < d.nfreq; ++m) {
       if (m > d.options.mmax) {
@@ -212,7 +213,7 @@ void SphericalHarmonicTransform::inverse(const std::complex<double>* coefficient
       }
       d.kernels->inverse(d.order(m), nfields,
                          reinterpret_cast<const double*>(coefficients + triangular_offset(d.options.lmax, m)),
-                         d.ncoeff, s);
+                         d.ncoeff, s, scratch);
       for (int f = 0; f < nfields; ++f)
         for (int j = 0; j < d.nhalf; ++j) {
           const long k = static_cast<long>(f) * d.nhalf_padded + j;
