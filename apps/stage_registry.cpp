@@ -6,6 +6,7 @@
 #include "solvers/spectral/ns2d_stage.hpp"
 #include "solvers/spectral/ns3d_stage.hpp"
 #include "solvers/spectral/spectrum_stage.hpp"
+#include "solvers/sphere/swe_stage.hpp"
 
 #include <fieldforge/build_config.hpp>
 
@@ -31,6 +32,7 @@ const StageRegistry& stage_registry() {
     register_stage<spectral::BurgersStage>(r);
     register_stage<spectral::NavierStokes2DStage>(r);
     register_stage<spectral::NavierStokes3DStage>(r);
+    register_stage<sphere::ShallowWaterStage>(r);
     register_stage<potentials::ChebyshevTuckerStage>(r);
 #if FIELDFORGE_WITH_PETSC
     register_stage<fem::DarcyStage>(r);

@@ -18,6 +18,11 @@ struct GridInfo {
   std::string kind = "periodic";  // periodic | sphere_gauss | sphere_equiangular | mesh
   std::vector<long> shape;        // points per axis
   std::vector<double> extent;     // domain length per axis
+  // Sphere grids (shape {nlat, nlon}, longitudes 2πk/nlon): the colatitude of
+  // each ring in radians, north to south. The file also gets /grid/points,
+  // the points on the unit sphere, for XDMF.
+  std::vector<double> colatitude;
+  bool sphere() const { return kind == "sphere_gauss" || kind == "sphere_equiangular"; }
 };
 
 struct MeshInfo {

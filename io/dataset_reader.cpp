@@ -92,6 +92,7 @@ GridInfo DatasetReader::grid() const {
   if (h5::has_attribute(grid, "shape"))
     for (double v : h5::read_double_array_attribute(grid, "shape")) info.shape.push_back(static_cast<long>(v));
   if (h5::has_attribute(grid, "extent")) info.extent = h5::read_double_array_attribute(grid, "extent");
+  if (h5::has_attribute(grid, "colatitude")) info.colatitude = h5::read_double_array_attribute(grid, "colatitude");
   return info;
 }
 

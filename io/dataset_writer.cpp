@@ -114,6 +114,21 @@ void DatasetWriter::Impl::create_layout(bool write_small_data) {
     h5::write_string_attribute(grid, "kind", layout.grid.kind);
     if (!layout.grid.shape.empty()) h5::write_long_array_attribute(grid, "shape", layout.grid.shape);
     if (!layout.grid.extent.empty()) h5::write_double_array_attribute(grid, "extent", layout.grid.extent);
+    if (!layout.grid.colatitude.empty()) h5::write_double_array_attribute(grid, "colatitude", layout.grid.colatitude);
+  }
+  if (layout.grid.sphere()) {
+    const GridInfo& g = layout.grid;
+    FF_REQUIRE(g.shape.size() == 2 && g.colatitude.size() == static_cast<std::size_t>(g.shape[0]), RunError,
+               "a sphere grid needs shape {{nlat, nlon}} and nlat colatitudes");
+    std::vector<double> points;
+    points.reserve(3 * g.shape[0] * g.shape[1]);
+    for (long j = 0; j < g.shape[0]; ++j)
+      for (long k = 0; k < g.shape[1]; ++k) {
+        const double theta = g.colatitude[j], phi = 2.0 * M_PI * k / g.shape[1];
+        points.insert(points.end(), {std::sin(theta) * std::cos(phi), std::sin(theta) * std::sin(phi), std::cos(theta)});
+      }
+    create_small_dataset(file, "/grid/points", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                         {static_cast<hsize_t>(g.shape[0] * g.shape[1]), 3}, points.data(), write_small_data);
   }
   if (layout.grid.kind == "mesh") {
     const MeshInfo& mesh = layout.mesh;

@@ -71,6 +71,20 @@ std::optional<GridForm> grid_form(const std::string& data_file, const DatasetLay
         join(dims), spacing);
     return form;
   }
+  if (grid.sphere() && grid.shape.size() == 2) {
+    // A curvilinear surface one layer thick, its points stored by the dataset
+    // writer in /grid/points (the rings do not close at longitude 2π).
+    const std::uint64_t nlat = grid.shape[0], nlon = grid.shape[1];
+    form.node_shape = {nlat, nlon};
+    form.node_view = {1, nlat, nlon};
+    form.xml = fmt::format(
+        "      <Topology TopologyType=\"3DSMesh\" Dimensions=\"1 {} {}\"/>\n"
+        "      <Geometry GeometryType=\"XYZ\">\n"
+        "        <DataItem Format=\"HDF\" NumberType=\"Float\" Precision=\"8\" Dimensions=\"{} 3\">{}:/grid/points</DataItem>\n"
+        "      </Geometry>\n",
+        nlat, nlon, nlat * nlon, data_file);
+    return form;
+  }
   if (grid.kind != "mesh") return std::nullopt;
   const MeshInfo& mesh = layout.mesh;
   const std::uint64_t n_nodes = mesh.nodes.size() / mesh.dim;

@@ -12,12 +12,17 @@
 // carry a scale exponent (value = mantissa · 2^(−600·scale)) and contribute
 // nothing while scale > 0, since then |P̄_lm| < 2^−80. Blocks with such lanes
 // run a checked recurrence until every lane is unscaled, then the plain one.
+// Degrees where every lane of a block is still scaled add nothing; `prepare`
+// runs the recurrence through them once per transform object and stores the
+// state where the block starts to count (BlockStart), so the sums resume there.
 #include "solvers/sphere/legendre_kernels.hpp"
 
 namespace ff::sphere::detail::FF_SPHERE_ISA {
 namespace {
 
 typedef double vd __attribute__((vector_size(64)));
+typedef long long vl __attribute__((vector_size(64)));  // lane masks (−1 or 0) of vd compares
+typedef int vi __attribute__((vector_size(32)));
 constexpr int lanes = 8;
 constexpr int nvec = ring_block / lanes;
 constexpr double rescale_above = 0x1p520;
@@ -29,7 +34,8 @@ inline vd load(const double* p) {
   return v;
 }
 inline void store(double* p, vd v) { __builtin_memcpy(p, &v, sizeof v); }
-inline vd splat(double a) { return vd{} + a; }
+// Written out lane by lane so that GCC broadcasts from memory (vd{} + a costs an add).
+inline vd splat(double a) { return vd{a, a, a, a, a, a, a, a}; }
 inline double horizontal_sum(vd v) {
   double s = 0;
   for (int k = 0; k < lanes; ++k) s += v[k];
@@ -42,35 +48,62 @@ struct BlockRecurrence {
   int i = 0;
 };
 
-// Scale exponents of a block's lanes and the 1/0 mask of unscaled ones.
-struct BlockScale {
-  int scale[ring_block];
-  vd unscaled[nvec];
-  int scaled_lanes = 0;
+// Some lane of the mask set: OR of the halves, three times.
+inline bool any_lane(vl mask) {
+  mask |= __builtin_shufflevector(mask, mask, 4, 5, 6, 7, 0, 1, 2, 3);
+  mask |= __builtin_shufflevector(mask, mask, 2, 3, 0, 1, 6, 7, 4, 5);
+  mask |= __builtin_shufflevector(mask, mask, 1, 0, 3, 2, 5, 4, 7, 6);
+  return mask[0] != 0;
+}
 
+// Scale exponents of a block's lanes (as doubles, so that all updates are
+// vector operations) and the 1/0 mask of unscaled ones.
+struct BlockScale {
+  vd scale[nvec];
+  vd unscaled[nvec];
+  bool all_scaled = false, none_scaled = true;
+
+  void set(const int* exponents) {
+    for (int v = 0; v < nvec; ++v) {
+      vi e;
+      __builtin_memcpy(&e, exponents + lanes * v, sizeof e);
+      scale[v] = __builtin_convertvector(e, vd);
+    }
+    update_mask();
+  }
+  void get(int* exponents) const {
+    for (int v = 0; v < nvec; ++v) {
+      const vi e = __builtin_convertvector(scale[v], vi);
+      __builtin_memcpy(exponents + lanes * v, &e, sizeof e);
+    }
+  }
   void update_mask() {
-    scaled_lanes = 0;
-    for (int v = 0; v < nvec; ++v)
-      for (int k = 0; k < lanes; ++k) {
-        unscaled[v][k] = scale[lanes * v + k] == 0 ? 1.0 : 0.0;
-        scaled_lanes += scale[lanes * v + k] > 0;
-      }
+    vl scaled_any = vl{}, unscaled_any = vl{};
+    for (int v = 0; v < nvec; ++v) {
+      const vl scaled = scale[v] > 0.0;
+      unscaled[v] = scaled ? splat(0.0) : splat(1.0);
+      scaled_any |= scaled;
+      unscaled_any |= ~scaled;
+    }
+    all_scaled = !any_lane(unscaled_any);
+    none_scaled = !any_lane(scaled_any);
   }
 };
 
-// Starts a block at i = 0 and gives the values there in `p` (zero in scaled
-// lanes). Returns false when some lane is scaled.
-bool start_block(const LegendreOrder& o, int b, BlockRecurrence& r, BlockScale& bs, vd p[nvec]) {
+// Resumes block b (first half ring) where its BlockStart says and gives the
+// values there in `p` (zero in scaled lanes). Returns false when some lane is
+// still scaled.
+bool resume_block(const LegendreOrder& o, int b, BlockRecurrence& r, BlockScale& bs, vd p[nvec]) {
+  const BlockStart& s = o.start[b / ring_block];
   for (int v = 0; v < nvec; ++v) {
     r.x[v] = load(o.x + b + lanes * v);
-    r.prev[v] = splat(0.0);
-    r.cur[v] = load(o.pmm + b + lanes * v);
+    r.prev[v] = load(s.prev + lanes * v);
+    r.cur[v] = load(s.cur + lanes * v);
   }
-  for (int k = 0; k < ring_block; ++k) bs.scale[k] = o.pmm_scale[b + k];
-  bs.update_mask();
+  bs.set(s.scale);
   for (int v = 0; v < nvec; ++v) p[v] = r.cur[v] * bs.unscaled[v];
-  r.i = 0;
-  return bs.scaled_lanes == 0;
+  r.i = s.i;
+  return bs.none_scaled;
 }
 
 inline void step(const LegendreOrder& o, BlockRecurrence& r) {
@@ -91,44 +124,134 @@ inline void step(const LegendreOrder& o, BlockRecurrence& r) {
 constexpr int scale_check_interval = 4;
 
 __attribute__((noinline)) bool unscale_passed_lanes(BlockRecurrence& r, BlockScale& bs) {
-  for (int v = 0; v < nvec; ++v)
-    for (int k = 0; k < lanes; ++k) {
-      int& s = bs.scale[lanes * v + k];
-      if (s > 0 && __builtin_fabs(r.cur[v][k]) > rescale_above) {
-        r.cur[v][k] *= rescale_factor;
-        r.prev[v][k] *= rescale_factor;
-        --s;
-      }
-    }
+  for (int v = 0; v < nvec; ++v) {
+    const vl passed = (r.cur[v] > rescale_above || r.cur[v] < -rescale_above) && bs.scale[v] > 0.0;
+    const vd factor = passed ? splat(rescale_factor) : splat(1.0);
+    r.cur[v] *= factor;
+    r.prev[v] *= factor;
+    bs.scale[v] -= passed ? splat(1.0) : splat(0.0);
+  }
   bs.update_mask();
-  return bs.scaled_lanes == 0;
+  return bs.none_scaled;
 }
 
-// |x| of IEEE doubles orders like the integer of its bits, so the largest
-// magnitude in the block is an integer maximum over the vectors and then over
-// the lanes of one.
+// |x| of IEEE doubles orders like the integer of its bits, so "some lane
+// passed 2^520" is an integer compare per vector, OR-ed over the vectors and
+// then over the lanes.
 inline bool unscale_lanes(BlockRecurrence& r, BlockScale& bs) {
-  typedef long long vl __attribute__((vector_size(64)));
-  const vl magnitude_bits = vl{} + 0x7fffffffffffffffLL;
-  vl largest = vl{};
-  for (int v = 0; v < nvec; ++v) {
-    vl bits;
-    __builtin_memcpy(&bits, &r.cur[v], sizeof bits);
-    bits &= magnitude_bits;
-    largest = bits > largest ? bits : largest;
-  }
-  long long top = largest[0];
-  for (int k = 1; k < lanes; ++k) top = largest[k] > top ? largest[k] : top;
   const double limit = rescale_above;
   long long limit_bits;
   __builtin_memcpy(&limit_bits, &limit, sizeof limit);
-  return top > limit_bits ? unscale_passed_lanes(r, bs) : false;
+  const vl magnitude_bits = vl{} + 0x7fffffffffffffffLL, limit_v = vl{} + limit_bits;
+  vl passed = vl{};
+  for (int v = 0; v < nvec; ++v) {
+    vl bits;
+    __builtin_memcpy(&bits, &r.cur[v], sizeof bits);
+    passed |= (bits & magnitude_bits) > limit_v;
+  }
+  return any_lane(passed) ? unscale_passed_lanes(r, bs) : false;
+}
+
+// ---- block starts (BlockStart) -------------------------------------------------
+
+void prepare(const LegendreOrder& o, BlockStart* start) {
+  const int nl = o.lmax - o.m + 1;
+  for (int b = 0; b < o.nhalf_padded; b += ring_block) {
+    BlockStart& s = start[b / ring_block];
+    if (o.table) {  // the first row with a nonzero value
+      int i = 0;
+      for (; i < nl; ++i) {
+        bool nonzero = false;
+        for (int k = 0; k < ring_block; ++k) nonzero |= o.table[static_cast<long>(i) * o.nhalf_padded + b + k] != 0.0;
+        if (nonzero) break;
+      }
+      s.i = i;
+      continue;
+    }
+    // The recurrence of the sums (forward_fields), with the same checks at the
+    // same degrees, up to the first degree where some lane counts.
+    BlockRecurrence r;
+    BlockScale bs;
+    for (int v = 0; v < nvec; ++v) {
+      r.x[v] = load(o.x + b + lanes * v);
+      r.prev[v] = splat(0.0);
+      r.cur[v] = load(o.pmm + b + lanes * v);
+    }
+    bs.set(o.pmm_scale + b);
+    r.i = 0;
+    while (bs.all_scaled && r.i + 1 < nl) {
+      step(o, r);
+      if (r.i % scale_check_interval == 0) unscale_lanes(r, bs);
+    }
+    s.i = bs.all_scaled ? nl : r.i;
+    for (int v = 0; v < nvec; ++v) {
+      store(s.prev + lanes * v, r.prev[v]);
+      store(s.cur + lanes * v, r.cur[v]);
+    }
+    bs.get(s.scale);
+  }
+}
+
+// ---- batches: one recurrence for all fields ------------------------------------
+//
+// Each field needs 16 vectors of sums in registers, so fields cannot share the
+// recurrence by running side by side. Instead the recurrence of a block runs
+// `segment` degrees at a time into a buffer that stays in L1, and each field
+// then reads it. The products and their order are those of the single-field
+// loop, so a batch gives bitwise the single-field results.
+constexpr int segment = 32;
+
+// The next values (zero in scaled lanes) of the recurrence, at most `count`.
+// Returns how many.
+int fill_segment(const LegendreOrder& o, int nl, BlockRecurrence& r, BlockScale& bs, bool& ready, vd (*values)[nvec],
+                 int count) {
+  int k = 0;
+  for (; k < count && r.i + 1 < nl; ++k) {
+    step(o, r);
+    if (ready) {
+      for (int v = 0; v < nvec; ++v) values[k][v] = r.cur[v];
+    } else {
+      if (r.i % scale_check_interval == 0) ready = unscale_lanes(r, bs);
+      for (int v = 0; v < nvec; ++v) values[k][v] = r.cur[v] * bs.unscaled[v];
+    }
+  }
+  return k;
+}
+
+// Runs block b segment by segment and calls use(i0, count, rows, stride) with
+// P̄ at degree index i0 + k, lanes v at rows + k · stride + 8 v: table rows, or
+// the recurrence's buffer. Returns false when the block is negligible.
+template <class Use>
+bool for_each_segment(const LegendreOrder& o, int b, Use use) {
+  const int nl = o.lmax - o.m + 1;
+  const BlockStart& start = o.start[b / ring_block];
+  if (start.i >= nl) return false;
+  if (o.table) {
+    for (int i0 = start.i; i0 < nl; i0 += segment)
+      use(i0, nl - i0 < segment ? nl - i0 : segment, o.table + static_cast<long>(i0) * o.nhalf_padded + b,
+          static_cast<long>(o.nhalf_padded));
+    return true;
+  }
+  vd values[segment][nvec];
+  BlockRecurrence r;
+  BlockScale bs;
+  bool ready = resume_block(o, b, r, bs, values[0]);
+  int i0 = r.i, count = 1 + fill_segment(o, nl, r, bs, ready, values + 1, segment - 1);
+  for (;;) {
+    use(i0, count, reinterpret_cast<const double*>(values), static_cast<long>(ring_block));
+    i0 += count;
+    if (i0 >= nl) return true;
+    count = fill_segment(o, nl, r, bs, ready, values, segment);
+  }
 }
 
 // ---- analysis: alm[i] = Σ_j P̄_{m+i,m}(x_j) (S_j or D_j) ----------------------
 
 // G fields at once: their block of half-ring sums in registers, the per-degree
-// partial sums (one vector each for re and im) in `acc`.
+// partial sums (one vector each for re and im) in `acc`. The blocks run from
+// the equator to the pole, and the equatorial block, which counts at every
+// degree, stores its partial sums (First) instead of adding them: no zeroing
+// pass over `acc`, which at lmax 1023 wrote 16 MiB per field and transform.
 template <int G>
 struct ForwardBlock {
   vd sums[G][4][nvec];  // even re, even im, odd re, odd im
@@ -141,7 +264,7 @@ struct ForwardBlock {
         for (int v = 0; v < nvec; ++v)
           sums[g][k][v] = load(parts[k] + static_cast<long>(field0 + g) * nhalf + b + lanes * v);
   }
-  template <int Parity>
+  template <int Parity, bool First>
   inline void accumulate(int i, const vd* p) {
     for (int g = 0; g < G; ++g) {
       vd sr = p[0] * sums[g][2 * Parity][0], si = p[0] * sums[g][2 * Parity + 1][0];
@@ -150,70 +273,123 @@ struct ForwardBlock {
         si += p[v] * sums[g][2 * Parity + 1][v];
       }
       double* a = acc[g] + 2 * lanes * i;
-      store(a, load(a) + sr);
-      store(a + lanes, load(a + lanes) + si);
+      store(a, First ? sr : load(a) + sr);
+      store(a + lanes, First ? si : load(a + lanes) + si);
     }
   }
+  template <bool First>
   inline void accumulate(int i, const vd* p) {
     if (i & 1)
-      accumulate<1>(i, p);
+      accumulate<1, First>(i, p);
     else
-      accumulate<0>(i, p);
+      accumulate<0, First>(i, p);
   }
 };
 
-template <int G>
-void forward_fields(const LegendreOrder& o, int field0, const HalfRingSums& in, double* acc_all) {
+// Calls block(b, first) for the blocks that count, equator first; zeroes the
+// degrees of `acc` (nfields fields) that the first of them does not store.
+template <class Block>
+void for_each_block_from_equator(const LegendreOrder& o, int nfields, double* acc_all, Block block) {
   const int nl = o.lmax - o.m + 1;
-  ForwardBlock<G> fb;
-  for (int g = 0; g < G; ++g) fb.acc[g] = acc_all + 2L * lanes * nl * (field0 + g);
-  for (int b = 0; b < o.nhalf_padded; b += ring_block) {
-    fb.load_sums(in, field0, o.nhalf_padded, b);
-    if (o.table) {
-      for (int i = 0; i < nl; ++i) {
-        vd p[nvec];
-        for (int v = 0; v < nvec; ++v) p[v] = load(o.table + static_cast<long>(i) * o.nhalf_padded + b + lanes * v);
-        fb.accumulate(i, p);
-      }
-      continue;
-    }
-    BlockRecurrence r;
-    BlockScale bs;
-    vd p[nvec];
-    bool vector_ready = start_block(o, b, r, bs, p);
-    fb.accumulate(0, p);
-    while (r.i + 1 < nl && !vector_ready) {
-      step(o, r);
-      if (r.i % scale_check_interval == 0) vector_ready = unscale_lanes(r, bs);
-      if (bs.scaled_lanes == ring_block) continue;  // nothing to add yet
-      for (int v = 0; v < nvec; ++v) p[v] = r.cur[v] * bs.unscaled[v];
-      fb.accumulate(r.i, p);
-    }
-    if (r.i + 1 < nl && !(r.i & 1)) {  // line up so that pairs start at odd i
-      step(o, r);
-      fb.template accumulate<1>(r.i, r.cur);
-    }
-    while (r.i + 2 < nl) {  // a fixed parity per call keeps the sums in registers
-      step(o, r);
-      fb.template accumulate<0>(r.i, r.cur);
-      step(o, r);
-      fb.template accumulate<1>(r.i, r.cur);
-    }
-    if (r.i + 1 < nl) {
-      step(o, r);
-      fb.template accumulate<0>(r.i, r.cur);
-    }
+  bool first = true;
+  for (int b = o.nhalf_padded - ring_block; b >= 0; b -= ring_block) {
+    const int i0 = o.start[b / ring_block].i;
+    if (i0 >= nl) continue;  // negligible at every degree
+    if (first)
+      for (long k = 0; k < 2L * lanes * i0; ++k)
+        for (int f = 0; f < nfields; ++f) acc_all[2L * lanes * nl * f + k] = 0.0;
+    block(b, first);
+    first = false;
   }
+  if (first)
+    for (long k = 0; k < 2L * lanes * nl * nfields; ++k) acc_all[k] = 0.0;
+}
+
+template <bool First>
+void forward_block(const LegendreOrder& o, int b, ForwardBlock<1>& fb) {
+  const int nl = o.lmax - o.m + 1;
+  if (o.table) {
+    for (int i = o.start[b / ring_block].i; i < nl; ++i) {
+      vd p[nvec];
+      for (int v = 0; v < nvec; ++v) p[v] = load(o.table + static_cast<long>(i) * o.nhalf_padded + b + lanes * v);
+      fb.accumulate<First>(i, p);
+    }
+    return;
+  }
+  BlockRecurrence r;
+  BlockScale bs;
+  vd p[nvec];
+  bool vector_ready = resume_block(o, b, r, bs, p);
+  fb.accumulate<First>(r.i, p);
+  while (r.i + 1 < nl && !vector_ready) {
+    step(o, r);
+    if (r.i % scale_check_interval == 0) vector_ready = unscale_lanes(r, bs);
+    for (int v = 0; v < nvec; ++v) p[v] = r.cur[v] * bs.unscaled[v];
+    fb.accumulate<First>(r.i, p);
+  }
+  if (r.i + 1 < nl && !(r.i & 1)) {  // line up so that pairs start at odd i
+    step(o, r);
+    fb.accumulate<1, First>(r.i, r.cur);
+  }
+  while (r.i + 2 < nl) {  // a fixed parity per call keeps the sums in registers
+    step(o, r);
+    fb.accumulate<0, First>(r.i, r.cur);
+    step(o, r);
+    fb.accumulate<1, First>(r.i, r.cur);
+  }
+  if (r.i + 1 < nl) {
+    step(o, r);
+    fb.accumulate<0, First>(r.i, r.cur);
+  }
+}
+
+// One field: recurrence and sums fused, all in registers.
+void forward_field(const LegendreOrder& o, const HalfRingSums& in, double* acc) {
+  ForwardBlock<1> fb;
+  fb.acc[0] = acc;
+  for_each_block_from_equator(o, 1, acc, [&](int b, bool first) {
+    fb.load_sums(in, 0, o.nhalf_padded, b);
+    if (first)
+      forward_block<true>(o, b, fb);
+    else
+      forward_block<false>(o, b, fb);
+  });
+}
+
+template <bool First>
+void forward_batch_block(const LegendreOrder& o, int b, int nfields, const HalfRingSums& in, double* acc_all) {
+  const int nl = o.lmax - o.m + 1;
+  for_each_segment(o, b, [&](int i0, int count, const double* rows, long stride) {
+    for (int f = 0; f < nfields; ++f) {
+      ForwardBlock<1> fb;
+      fb.acc[0] = acc_all + 2L * lanes * nl * f;
+      fb.load_sums(in, f, o.nhalf_padded, b);
+      for (int k = 0; k < count; ++k) {
+        vd p[nvec];
+        for (int v = 0; v < nvec; ++v) p[v] = load(rows + k * stride + lanes * v);
+        fb.accumulate<First>(i0 + k, p);
+      }
+    }
+  });
+}
+
+void forward_batch(const LegendreOrder& o, int nfields, const HalfRingSums& in, double* acc_all) {
+  for_each_block_from_equator(o, nfields, acc_all, [&](int b, bool first) {
+    if (first)
+      forward_batch_block<true>(o, b, nfields, in, acc_all);
+    else
+      forward_batch_block<false>(o, b, nfields, in, acc_all);
+  });
 }
 
 void forward(const LegendreOrder& o, int nfields, const HalfRingSums& in, double* alm, std::size_t alm_stride,
              double* scratch) {
   const int nl = o.lmax - o.m + 1;
-  for (long k = 0; k < 2L * lanes * nfields * nl; ++k) scratch[k] = 0.0;
-  int f = 0;
-  for (; f + 2 <= nfields; f += 2) forward_fields<2>(o, f, in, scratch);
-  if (f < nfields) forward_fields<1>(o, f, in, scratch);
-  for (f = 0; f < nfields; ++f)
+  if (nfields == 1)
+    forward_field(o, in, scratch);
+  else
+    forward_batch(o, nfields, in, scratch);
+  for (int f = 0; f < nfields; ++f)
     for (int i = 0; i < nl; ++i) {
       const double* a = scratch + 2 * lanes * (static_cast<long>(f) * nl + i);
       const double d = o.norm ? o.norm[i] : 1.0;
@@ -250,6 +426,17 @@ struct InverseBlock {
     else
       accumulate<0>(i, p);
   }
+  void read(const HalfRingSums& out, int field0, int nhalf, int b) {
+    for (int g = 0; g < G; ++g) {
+      const long base = static_cast<long>(field0 + g) * nhalf + b;
+      for (int v = 0; v < nvec; ++v) {
+        even_re[g][v] = load(out.even_re + base + lanes * v);
+        even_im[g][v] = load(out.even_im + base + lanes * v);
+        odd_re[g][v] = load(out.odd_re + base + lanes * v);
+        odd_im[g][v] = load(out.odd_im + base + lanes * v);
+      }
+    }
+  }
   void write(const HalfRingSums& out, int field0, int nhalf, int b) const {
     for (int g = 0; g < G; ++g) {
       const long base = static_cast<long>(field0 + g) * nhalf + b;
@@ -271,8 +458,12 @@ void inverse_fields(const LegendreOrder& o, int field0, const double* alm, std::
   for (int g = 0; g < G; ++g) ib.alm[g] = alm + 2 * (field0 + g) * alm_stride;
   for (int b = 0; b < o.nhalf_padded; b += ring_block) {
     ib.zero();
+    if (o.start[b / ring_block].i >= nl) {  // negligible at every degree
+      ib.write(out, field0, o.nhalf_padded, b);
+      continue;
+    }
     if (o.table) {
-      for (int i = 0; i < nl; ++i) {
+      for (int i = o.start[b / ring_block].i; i < nl; ++i) {
         vd p[nvec];
         for (int v = 0; v < nvec; ++v) p[v] = load(o.table + static_cast<long>(i) * o.nhalf_padded + b + lanes * v);
         ib.accumulate(i, p);
@@ -283,12 +474,11 @@ void inverse_fields(const LegendreOrder& o, int field0, const double* alm, std::
     BlockRecurrence r;
     BlockScale bs;
     vd p[nvec];
-    bool vector_ready = start_block(o, b, r, bs, p);
-    ib.accumulate(0, p);
+    bool vector_ready = resume_block(o, b, r, bs, p);
+    ib.accumulate(r.i, p);
     while (r.i + 1 < nl && !vector_ready) {
       step(o, r);
       if (r.i % scale_check_interval == 0) vector_ready = unscale_lanes(r, bs);
-      if (bs.scaled_lanes == ring_block) continue;  // nothing to add yet
       for (int v = 0; v < nvec; ++v) p[v] = r.cur[v] * bs.unscaled[v];
       ib.accumulate(r.i, p);
     }
@@ -310,6 +500,37 @@ void inverse_fields(const LegendreOrder& o, int field0, const double* alm, std::
   }
 }
 
+// The sums of a field between segments wait in `out`.
+void inverse_batch(const LegendreOrder& o, int nfields, const double* alm, std::size_t alm_stride,
+                   const HalfRingSums& out) {
+  for (int b = 0; b < o.nhalf_padded; b += ring_block) {
+    bool first = true;
+    const bool counts = for_each_segment(o, b, [&](int i0, int count, const double* rows, long stride) {
+      for (int f = 0; f < nfields; ++f) {
+        InverseBlock<1> ib;
+        ib.alm[0] = alm + 2 * f * alm_stride;
+        if (first)
+          ib.zero();
+        else
+          ib.read(out, f, o.nhalf_padded, b);
+        for (int k = 0; k < count; ++k) {
+          vd p[nvec];
+          for (int v = 0; v < nvec; ++v) p[v] = load(rows + k * stride + lanes * v);
+          ib.accumulate(i0 + k, p);
+        }
+        ib.write(out, f, o.nhalf_padded, b);
+      }
+      first = false;
+    });
+    if (!counts)
+      for (int f = 0; f < nfields; ++f) {
+        InverseBlock<1> ib;
+        ib.zero();
+        ib.write(out, f, o.nhalf_padded, b);
+      }
+  }
+}
+
 void inverse(const LegendreOrder& o, int nfields, const double* alm, std::size_t alm_stride, const HalfRingSums& out,
              double* scratch) {
   const int nl = o.lmax - o.m + 1;
@@ -322,13 +543,14 @@ void inverse(const LegendreOrder& o, int nfields, const double* alm, std::size_t
     alm = scratch;
     alm_stride = nl;
   }
-  int f = 0;
-  for (; f + 2 <= nfields; f += 2) inverse_fields<2>(o, f, alm, alm_stride, out);
-  if (f < nfields) inverse_fields<1>(o, f, alm, alm_stride, out);
+  if (nfields == 1)
+    inverse_fields<1>(o, 0, alm, alm_stride, out);
+  else
+    inverse_batch(o, nfields, alm, alm_stride, out);
 }
 
 }  // namespace
 
-extern const LegendreKernels kernels{FF_SPHERE_ISA_NAME, forward, inverse};
+extern const LegendreKernels kernels{FF_SPHERE_ISA_NAME, forward, inverse, prepare};
 
 }  // namespace ff::sphere::detail::FF_SPHERE_ISA

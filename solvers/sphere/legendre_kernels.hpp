@@ -25,9 +25,24 @@ struct LegendreOrder {
   const double* x = nullptr;      // cos θ per half ring
   const double* step = nullptr;   // Q_l = A_l x Q_{l−1} − Q_{l−2}, P̄_lm = d_l Q_l (legendre.hpp), by l − m
   const double* norm = nullptr;
-  const double* pmm = nullptr;    // P̄_mm per half ring, as mantissa · 2^(−600·scale)
+  const double* pmm = nullptr;    // P̄_mm per half ring, as mantissa · 2^(−600·scale); read by `prepare` only
   const int* pmm_scale = nullptr;
+  // Where each block starts (BlockStart, made by `prepare`): near the poles at
+  // high m a block's P̄_lm stay below 2^−80 for many degrees, or for all of
+  // them; the sums skip those degrees instead of running the recurrence there.
+  const struct BlockStart* start = nullptr;
   const double* table = nullptr;  // or precomputed P̄_lm, [(l − m) · nhalf_padded + j]; null for the recurrence
+};
+
+// The recurrence state of one block at its first degree index i that counts
+// (some lane unscaled), exactly as the recurrence from P̄_mm reaches it, so a
+// sum started here is bitwise the one started at i = 0. i = lmax − m + 1 when
+// no lane ever counts; the block is then skipped. In table mode only `i` is
+// used: the first row with a nonzero value in the block.
+struct BlockStart {
+  int i;
+  int scale[ring_block];
+  double prev[ring_block], cur[ring_block];
 };
 
 // Per field f the half-ring inputs and outputs are arrays at
@@ -48,10 +63,15 @@ using ForwardKernel = void (*)(const LegendreOrder&, int nfields, const HalfRing
 using InverseKernel = void (*)(const LegendreOrder&, int nfields, const double* alm, std::size_t alm_stride,
                                const HalfRingSums& out, double* scratch);
 
+// Fills start[b] for the nhalf_padded / ring_block blocks of order o, from
+// o.pmm (recurrence) or o.table.
+using PrepareKernel = void (*)(const LegendreOrder&, BlockStart* start);
+
 struct LegendreKernels {
   const char* isa;
   ForwardKernel forward;
   InverseKernel inverse;
+  PrepareKernel prepare;
 };
 
 // The best set this CPU runs.

@@ -19,6 +19,10 @@ constexpr double pi = 3.14159265358979323846;
 
 int round_up(int n, int multiple) { return (n + multiple - 1) / multiple * multiple; }
 
+// Ring pairs per step of the transposition between ring spectra and the
+// m-major half-ring sums: eight doubles fill a cache line of each sum array.
+constexpr int pair_block = 8;
+
 }  // namespace
 
 std::string to_string(LegendreMode mode) { return mode == LegendreMode::table ? "table" : "on_the_fly"; }
@@ -42,11 +46,23 @@ struct SphericalHarmonicTransform::Impl {
   std::unique_ptr<LegendreRecurrence> recurrence;
   DiagonalLegendre diagonal;
   std::vector<double> table;  // [offset(m) + l − m][half ring]
+  std::vector<detail::BlockStart> starts;  // [m][ring block], see legendre_kernels.hpp
   std::vector<double> quadrature;  // w_j · 2π / nlon per half ring
 
+  // FFTW along rings, planned on SIMD-aligned arrays: the same plans on
+  // unaligned ones (FFTW_UNALIGNED) run about 2.5x slower. A ring of the
+  // caller's fields with another alignment goes through an aligned copy.
   fftw_plan ring_forward = nullptr, ring_inverse = nullptr;
-  std::vector<std::complex<double>> spectrum;  // [field][ring][frequency]
-  std::vector<double> sums, scratch;           // per thread
+  int nfreq_padded = 0;  // frequencies per ring spectrum, keeping each spectrum aligned
+  int field_alignment = 0;  // fftw_alignment_of the planned real arrays
+  // The half-ring sums of every order, m-major ([m][even re, even im, odd re,
+  // odd im][field][half ring]), so each order's kernel reads or writes one
+  // contiguous slice; the FFT stage transposes through cache-sized blocks.
+  spectral::RealBuffer sums;
+  // Per thread: the spectra of one block of ring pairs, a ring, the kernels' scratch.
+  spectral::SpectrumBuffer ring_spectra;
+  spectral::RealBuffer ring_copy;
+  std::vector<double> scratch;
 
   detail::LegendreOrder order(int m) const {
     detail::LegendreOrder o;
@@ -54,6 +70,7 @@ struct SphericalHarmonicTransform::Impl {
     o.lmax = options.lmax;
     o.nhalf_padded = nhalf_padded;
     o.x = x.data();
+    if (!starts.empty()) o.start = starts.data() + static_cast<long>(m) * (nhalf_padded / detail::ring_block);
     if (options.legendre == LegendreMode::table) {
       o.table = table.data() + triangular_offset(options.lmax, m) * nhalf_padded;
     } else {
@@ -67,14 +84,15 @@ struct SphericalHarmonicTransform::Impl {
 
   void reserve(int nfields) {
     const int threads = options.threads;
-    spectrum.resize(static_cast<std::size_t>(nfields) * grid.nlat * nfreq);
-    sums.resize(static_cast<std::size_t>(threads) * 4 * nfields * nhalf_padded);
+    sums.resize(static_cast<std::size_t>(options.mmax + 1) * 4 * nfields * nhalf_padded);
+    ring_spectra.resize(static_cast<std::size_t>(threads) * 2 * pair_block * nfreq_padded);
+    ring_copy.resize(static_cast<std::size_t>(threads) * round_up(grid.nlon, 8));
     scratch.resize(static_cast<std::size_t>(threads) * 2 * (options.lmax + 2) * 8 * nfields);
   }
 
-  detail::HalfRingSums thread_sums(int thread, int nfields) {
-    double* base = sums.data() + static_cast<std::size_t>(thread) * 4 * nfields * nhalf_padded;
+  detail::HalfRingSums order_sums(int m, int nfields) {
     const std::size_t part = static_cast<std::size_t>(nfields) * nhalf_padded;
+    double* base = sums.data() + static_cast<std::size_t>(m) * 4 * part;
     return {base, base + part, base + 2 * part, base + 3 * part};
   }
 };
@@ -128,13 +146,23 @@ SphericalHarmonicTransform::SphericalHarmonicTransform(const SphereGrid& grid, c
       d.diagonal.mantissa[j] = 0.0;
   }
 
+  // Where each ring block starts to count, per order. P̄_mm is needed for nothing else.
+  const int nblocks = d.nhalf_padded / detail::ring_block;
+  d.starts.resize(static_cast<std::size_t>(o.mmax + 1) * nblocks);
+#pragma omp parallel for num_threads(o.threads) schedule(dynamic, 1)
+  for (int m = 0; m <= o.mmax; ++m)
+    d.kernels->prepare(d.order(m), d.starts.data() + static_cast<long>(m) * nblocks);
+  d.diagonal = DiagonalLegendre();
+
+  d.nfreq_padded = round_up(d.nfreq, 4);
   auto lock = spectral::lock_fftw_planner();
-  std::vector<double> ring(grid.nlon);
-  std::vector<std::complex<double>> freq(d.nfreq);
+  spectral::RealBuffer ring(grid.nlon);
+  spectral::SpectrumBuffer freq(d.nfreq);
   auto* f = reinterpret_cast<fftw_complex*>(freq.data());
   fftw_plan_with_nthreads(1);
-  d.ring_forward = fftw_plan_dft_r2c_1d(grid.nlon, ring.data(), f, FFTW_MEASURE | FFTW_UNALIGNED);
-  d.ring_inverse = fftw_plan_dft_c2r_1d(grid.nlon, f, ring.data(), FFTW_MEASURE | FFTW_UNALIGNED);
+  d.ring_forward = fftw_plan_dft_r2c_1d(grid.nlon, ring.data(), f, FFTW_MEASURE);
+  d.ring_inverse = fftw_plan_dft_c2r_1d(grid.nlon, f, ring.data(), FFTW_MEASURE);
+  d.field_alignment = fftw_alignment_of(ring.data());
   FF_REQUIRE(d.ring_forward && d.ring_inverse, RunError, "FFTW could not plan {}-point ring transforms", grid.nlon);
 }
 
@@ -153,83 +181,118 @@ std::string SphericalHarmonicTransform::kernel_isa() const { return impl_->kerne
 
 std::size_t SphericalHarmonicTransform::legendre_bytes() const {
   const Impl& d = *impl_;
-  if (d.options.legendre == LegendreMode::table) return d.table.size() * sizeof(double);
-  return 4 * d.ncoeff * sizeof(double) + d.diagonal.mantissa.size() * (sizeof(double) + sizeof(int));
+  if (d.options.legendre == LegendreMode::table) return d.table.size() * sizeof(double) + d.starts.size() * sizeof(int);
+  return 4 * d.ncoeff * sizeof(double) + d.starts.size() * sizeof(detail::BlockStart);
 }
 
+// Forward: FFT the rings of a block of ring pairs, then write the pairs'
+// even and odd parts (times the quadrature weight) into every order's slice
+// of `sums`; then the Legendre sums per order.
 void SphericalHarmonicTransform::forward(const double* fields, std::complex<double>* coefficients, int nfields) {
   Impl& d = *impl_;
   const SphereGrid& g = d.grid;
+  const int mmax = d.options.mmax;
   d.reserve(nfields);
-  const long rings = static_cast<long>(nfields) * g.nlat;
-#pragma omp parallel for num_threads(d.options.threads) schedule(static)
-  for (long r = 0; r < rings; ++r)
-    fftw_execute_dft_r2c(d.ring_forward, const_cast<double*>(fields + r * g.nlon),
-                         reinterpret_cast<fftw_complex*>(d.spectrum.data() + r * d.nfreq));
-
+  const int blocks = d.nhalf_padded / pair_block;
 #pragma omp parallel num_threads(d.options.threads)
   {
     const int thread = omp_get_thread_num();
-    const detail::HalfRingSums s = d.thread_sums(thread, nfields);
+    std::complex<double>* spectra = d.ring_spectra.data() + static_cast<std::size_t>(thread) * 2 * pair_block * d.nfreq_padded;
+    double* copy = d.ring_copy.data() + static_cast<std::size_t>(thread) * round_up(g.nlon, 8);
+#pragma omp for schedule(static)
+    for (int task = 0; task < nfields * blocks; ++task) {
+      const int f = task / blocks, j0 = task % blocks * pair_block;
+      const int npairs = std::max(0, std::min(pair_block, d.nhalf - j0));
+      // spectra[2p] north ring j0 + p, spectra[2p + 1] its southern twin (zero on the equator)
+      for (int p = 0; p < npairs; ++p)
+        for (int side = 0; side < 2; ++side) {
+          const long ring = side == 0 ? j0 + p : g.nlat - 1 - (j0 + p);
+          std::complex<double>* out = spectra + (2 * p + side) * d.nfreq_padded;
+          if (side == 1 && ring == j0 + p) {
+            std::fill(out, out + d.nfreq, 0.0);
+            continue;
+          }
+          const double* in = fields + (static_cast<long>(f) * g.nlat + ring) * g.nlon;
+          if (fftw_alignment_of(const_cast<double*>(in)) != d.field_alignment) in = std::copy(in, in + g.nlon, copy) - g.nlon;
+          fftw_execute_dft_r2c(d.ring_forward, const_cast<double*>(in), reinterpret_cast<fftw_complex*>(out));
+        }
+      for (int m = 0; m <= mmax; ++m) {
+        const detail::HalfRingSums s = d.order_sums(m, nfields);
+        const std::size_t k0 = f * static_cast<std::size_t>(d.nhalf_padded) + j0;
+        for (int p = 0; p < pair_block; ++p) {  // pairs past the last (padding) get zeros
+          std::complex<double> even = 0.0, odd = 0.0;
+          if (p < npairs) {
+            const std::complex<double> north = spectra[2 * p * d.nfreq_padded + m];
+            const std::complex<double> south = spectra[(2 * p + 1) * d.nfreq_padded + m];
+            even = d.quadrature[j0 + p] * (north + south);
+            odd = d.quadrature[j0 + p] * (north - south);
+          }
+          s.even_re[k0 + p] = even.real();
+          s.even_im[k0 + p] = even.imag();
+          s.odd_re[k0 + p] = odd.real();
+          s.odd_im[k0 + p] = odd.imag();
+        }
+      }
+    }
+
     double* scratch = d.scratch.data() + static_cast<std::size_t>(thread) * 2 * (d.options.lmax + 2) * 8 * nfields;
     // Largest orders are the cheapest; hand out the expensive ones first.
 #pragma omp for schedule(dynamic, 1)
-    for (int m = 0; m <= d.options.mmax; ++m) {
-      std::fill(s.even_re, s.even_re + 4L * nfields * d.nhalf_padded, 0.0);
-      for (int f = 0; f < nfields; ++f)
-        for (int j = 0; j < d.nhalf; ++j) {
-          const long south_ring = g.nlat - 1 - j;
-          const std::complex<double> north = d.spectrum[(static_cast<long>(f) * g.nlat + j) * d.nfreq + m];
-          const std::complex<double> south = south_ring == j ? 0.0
-                                                              : d.spectrum[(f * g.nlat + south_ring) * d.nfreq + m];
-          const std::complex<double> even = d.quadrature[j] * (north + south), odd = d.quadrature[j] * (north - south);
-          const long k = static_cast<long>(f) * d.nhalf_padded + j;
-          s.even_re[k] = even.real();
-          s.even_im[k] = even.imag();
-          s.odd_re[k] = odd.real();
-          s.odd_im[k] = odd.imag();
-        }
-      d.kernels->forward(d.order(m), nfields, s,
+    for (int m = 0; m <= mmax; ++m)
+      d.kernels->forward(d.order(m), nfields, d.order_sums(m, nfields),
                          reinterpret_cast<double*>(coefficients + triangular_offset(d.options.lmax, m)), d.ncoeff,
                          scratch);
-    }
   }
 }
 
+// Inverse: the Legendre sums per order into `sums`, then per block of ring
+// pairs the ring spectra (north = even + odd, south = even − odd) and FFTs.
 void SphericalHarmonicTransform::inverse(const std::complex<double>* coefficients, double* fields, int nfields) {
   Impl& d = *impl_;
   const SphereGrid& g = d.grid;
+  const int mmax = d.options.mmax;
   d.reserve(nfields);
+  const int blocks = d.nhalf_padded / pair_block;
 #pragma omp parallel num_threads(d.options.threads)
   {
     const int thread = omp_get_thread_num();
-    const detail::HalfRingSums s = d.thread_sums(thread, nfields);
     double* scratch = d.scratch.data() + static_cast<std::size_t>(thread) * 2 * (d.options.lmax + 2) * 8 * nfields;
 #pragma omp for schedule(dynamic, 1)
-    for (int m = 0; m < d.nfreq; ++m) {
-      if (m > d.options.mmax) {
-        for (long r = 0; r < static_cast<long>(nfields) * g.nlat; ++r) d.spectrum[r * d.nfreq + m] = 0.0;
-        continue;
-      }
+    for (int m = 0; m <= mmax; ++m)
       d.kernels->inverse(d.order(m), nfields,
                          reinterpret_cast<const double*>(coefficients + triangular_offset(d.options.lmax, m)),
-                         d.ncoeff, s, scratch);
-      for (int f = 0; f < nfields; ++f)
-        for (int j = 0; j < d.nhalf; ++j) {
-          const long k = static_cast<long>(f) * d.nhalf_padded + j;
-          std::complex<double> even(s.even_re[k], s.even_im[k]), odd(s.odd_re[k], s.odd_im[k]);
+                         d.ncoeff, d.order_sums(m, nfields), scratch);
+
+    std::complex<double>* spectra = d.ring_spectra.data() + static_cast<std::size_t>(thread) * 2 * pair_block * d.nfreq_padded;
+    double* copy = d.ring_copy.data() + static_cast<std::size_t>(thread) * round_up(g.nlon, 8);
+#pragma omp for schedule(static)
+    for (int task = 0; task < nfields * blocks; ++task) {
+      const int f = task / blocks, j0 = task % blocks * pair_block;
+      const int npairs = std::max(0, std::min(pair_block, d.nhalf - j0));
+      if (npairs == 0) continue;
+      const std::size_t k0 = f * static_cast<std::size_t>(d.nhalf_padded) + j0;
+      for (int m = 0; m <= mmax; ++m) {
+        const detail::HalfRingSums s = d.order_sums(m, nfields);
+        for (int p = 0; p < npairs; ++p) {
+          std::complex<double> even(s.even_re[k0 + p], s.even_im[k0 + p]), odd(s.odd_re[k0 + p], s.odd_im[k0 + p]);
           if (m == 0) even.imag(0.0), odd.imag(0.0);  // a real field's m = 0 part is real
-          const long south_ring = g.nlat - 1 - j;
-          d.spectrum[(static_cast<long>(f) * g.nlat + j) * d.nfreq + m] = even + odd;
-          if (south_ring != j) d.spectrum[(f * g.nlat + south_ring) * d.nfreq + m] = even - odd;
+          spectra[2 * p * d.nfreq_padded + m] = even + odd;
+          spectra[(2 * p + 1) * d.nfreq_padded + m] = even - odd;
+        }
+      }
+      for (int p = 0; p < npairs; ++p)
+        for (int side = 0; side < 2; ++side) {
+          const long ring = side == 0 ? j0 + p : g.nlat - 1 - (j0 + p);
+          if (side == 1 && ring == j0 + p) continue;  // the equator: its north ring is the ring
+          std::complex<double>* in = spectra + (2 * p + side) * d.nfreq_padded;
+          std::fill(in + mmax + 1, in + d.nfreq, 0.0);
+          double* out = fields + (static_cast<long>(f) * g.nlat + ring) * g.nlon;
+          const bool aligned = fftw_alignment_of(out) == d.field_alignment;
+          fftw_execute_dft_c2r(d.ring_inverse, reinterpret_cast<fftw_complex*>(in), aligned ? out : copy);
+          if (!aligned) std::copy(copy, copy + g.nlon, out);
         }
     }
   }
-  const long rings = static_cast<long>(nfields) * g.nlat;
-#pragma omp parallel for num_threads(d.options.threads) schedule(static)
-  for (long r = 0; r < rings; ++r)
-    fftw_execute_dft_c2r(d.ring_inverse, reinterpret_cast<fftw_complex*>(d.spectrum.data() + r * d.nfreq),
-                         fields + r * g.nlon);
 }
 
 }  // namespace ff::sphere
