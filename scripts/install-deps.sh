@@ -17,6 +17,7 @@ packages=(
   python3 python3-numpy python3-h5py python3-matplotlib python3-torch
   python3-dolfinx  # FEniCSx, the reference of bench/fem_poisson
   python3-paraview xvfb xauth  # pvpython: the XDMF reader test; scripts/render.py (under xvfb-run)
+  libsharp-dev  # libsharp 1.0, the reference of bench/sht
 )
 
 missing=()
