@@ -26,7 +26,7 @@ BUILD, RESULT = sys.argv[1], sys.argv[2]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LOAD_AT_START = [round(x, 2) for x in os.getloadavg()]
 ENV = dict(os.environ, OMP_NUM_THREADS="1", FIELDFORGE_THREADS="1")
-BINARY = os.path.join(BUILD, "bench", "bench_swe_cases")
+BINARY = os.path.join(BUILD, "bench", "bench_swe")
 
 
 def case(*args):

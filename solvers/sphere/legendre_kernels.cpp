@@ -168,7 +168,7 @@ void prepare(const LegendreOrder& o, BlockStart* start) {
       s.i = i;
       continue;
     }
-    // The recurrence of the sums (forward_fields), with the same checks at the
+    // The recurrence of the sums (forward_block), with the same checks at the
     // same degrees, up to the first degree where some lane counts.
     BlockRecurrence r;
     BlockScale bs;
@@ -192,59 +192,6 @@ void prepare(const LegendreOrder& o, BlockStart* start) {
   }
 }
 
-// ---- batches: one recurrence for all fields ------------------------------------
-//
-// Each field needs 16 vectors of sums in registers, so fields cannot share the
-// recurrence by running side by side. Instead the recurrence of a block runs
-// `segment` degrees at a time into a buffer that stays in L1, and each field
-// then reads it. The products and their order are those of the single-field
-// loop, so a batch gives bitwise the single-field results.
-constexpr int segment = 32;
-
-// The next values (zero in scaled lanes) of the recurrence, at most `count`.
-// Returns how many.
-int fill_segment(const LegendreOrder& o, int nl, BlockRecurrence& r, BlockScale& bs, bool& ready, vd (*values)[nvec],
-                 int count) {
-  int k = 0;
-  for (; k < count && r.i + 1 < nl; ++k) {
-    step(o, r);
-    if (ready) {
-      for (int v = 0; v < nvec; ++v) values[k][v] = r.cur[v];
-    } else {
-      if (r.i % scale_check_interval == 0) ready = unscale_lanes(r, bs);
-      for (int v = 0; v < nvec; ++v) values[k][v] = r.cur[v] * bs.unscaled[v];
-    }
-  }
-  return k;
-}
-
-// Runs block b segment by segment and calls use(i0, count, rows, stride) with
-// P̄ at degree index i0 + k, lanes v at rows + k · stride + 8 v: table rows, or
-// the recurrence's buffer. Returns false when the block is negligible.
-template <class Use>
-bool for_each_segment(const LegendreOrder& o, int b, Use use) {
-  const int nl = o.lmax - o.m + 1;
-  const BlockStart& start = o.start[b / ring_block];
-  if (start.i >= nl) return false;
-  if (o.table) {
-    for (int i0 = start.i; i0 < nl; i0 += segment)
-      use(i0, nl - i0 < segment ? nl - i0 : segment, o.table + static_cast<long>(i0) * o.nhalf_padded + b,
-          static_cast<long>(o.nhalf_padded));
-    return true;
-  }
-  vd values[segment][nvec];
-  BlockRecurrence r;
-  BlockScale bs;
-  bool ready = resume_block(o, b, r, bs, values[0]);
-  int i0 = r.i, count = 1 + fill_segment(o, nl, r, bs, ready, values + 1, segment - 1);
-  for (;;) {
-    use(i0, count, reinterpret_cast<const double*>(values), static_cast<long>(ring_block));
-    i0 += count;
-    if (i0 >= nl) return true;
-    count = fill_segment(o, nl, r, bs, ready, values, segment);
-  }
-}
-
 // ---- analysis: alm[i] = Σ_j P̄_{m+i,m}(x_j) (S_j or D_j) ----------------------
 
 // G fields at once: their block of half-ring sums in registers, the per-degree
@@ -255,7 +202,8 @@ bool for_each_segment(const LegendreOrder& o, int b, Use use) {
 template <int G>
 struct ForwardBlock {
   vd sums[G][4][nvec];  // even re, even im, odd re, odd im
-  double* acc[G];       // [i][re, im][lane]
+  double* acc[G];       // [i − base][re, im][lane]
+  int base = 0;
 
   void load_sums(const HalfRingSums& in, int field0, int nhalf, int b) {
     const double* parts[4] = {in.even_re, in.even_im, in.odd_re, in.odd_im};
@@ -272,7 +220,7 @@ struct ForwardBlock {
         sr += p[v] * sums[g][2 * Parity][v];
         si += p[v] * sums[g][2 * Parity + 1][v];
       }
-      double* a = acc[g] + 2 * lanes * i;
+      double* a = acc[g] + 2 * lanes * (i - base);
       store(a, First ? sr : load(a) + sr);
       store(a + lanes, First ? si : load(a + lanes) + si);
     }
@@ -343,12 +291,15 @@ void forward_block(const LegendreOrder& o, int b, ForwardBlock<1>& fb) {
   }
 }
 
-// One field: recurrence and sums fused, all in registers.
-void forward_field(const LegendreOrder& o, const HalfRingSums& in, double* acc) {
+// One field: recurrence and sums fused, all in registers. Fields of a batch
+// run one after the other: sharing the recurrence between fields needs either
+// registers for two fields' sums (spills) or a buffer of recurrence values,
+// and both measured slower than recomputing it.
+void forward_field(const LegendreOrder& o, const HalfRingSums& in, int field, double* acc) {
   ForwardBlock<1> fb;
   fb.acc[0] = acc;
   for_each_block_from_equator(o, 1, acc, [&](int b, bool first) {
-    fb.load_sums(in, 0, o.nhalf_padded, b);
+    fb.load_sums(in, field, o.nhalf_padded, b);
     if (first)
       forward_block<true>(o, b, fb);
     else
@@ -356,46 +307,18 @@ void forward_field(const LegendreOrder& o, const HalfRingSums& in, double* acc) 
   });
 }
 
-template <bool First>
-void forward_batch_block(const LegendreOrder& o, int b, int nfields, const HalfRingSums& in, double* acc_all) {
-  const int nl = o.lmax - o.m + 1;
-  for_each_segment(o, b, [&](int i0, int count, const double* rows, long stride) {
-    for (int f = 0; f < nfields; ++f) {
-      ForwardBlock<1> fb;
-      fb.acc[0] = acc_all + 2L * lanes * nl * f;
-      fb.load_sums(in, f, o.nhalf_padded, b);
-      for (int k = 0; k < count; ++k) {
-        vd p[nvec];
-        for (int v = 0; v < nvec; ++v) p[v] = load(rows + k * stride + lanes * v);
-        fb.accumulate<First>(i0 + k, p);
-      }
-    }
-  });
-}
-
-void forward_batch(const LegendreOrder& o, int nfields, const HalfRingSums& in, double* acc_all) {
-  for_each_block_from_equator(o, nfields, acc_all, [&](int b, bool first) {
-    if (first)
-      forward_batch_block<true>(o, b, nfields, in, acc_all);
-    else
-      forward_batch_block<false>(o, b, nfields, in, acc_all);
-  });
-}
-
 void forward(const LegendreOrder& o, int nfields, const HalfRingSums& in, double* alm, std::size_t alm_stride,
              double* scratch) {
   const int nl = o.lmax - o.m + 1;
-  if (nfields == 1)
-    forward_field(o, in, scratch);
-  else
-    forward_batch(o, nfields, in, scratch);
-  for (int f = 0; f < nfields; ++f)
+  for (int f = 0; f < nfields; ++f) {
+    forward_field(o, in, f, scratch);
     for (int i = 0; i < nl; ++i) {
-      const double* a = scratch + 2 * lanes * (static_cast<long>(f) * nl + i);
+      const double* a = scratch + 2 * lanes * i;
       const double d = o.norm ? o.norm[i] : 1.0;
       alm[2 * (f * alm_stride + i)] = d * horizontal_sum(load(a));
       alm[2 * (f * alm_stride + i) + 1] = d * horizontal_sum(load(a + lanes));
     }
+  }
 }
 
 // ---- synthesis: E_j = Σ_{i even} alm[i] P̄, O_j = Σ_{i odd} alm[i] P̄ ----------
@@ -500,37 +423,6 @@ void inverse_fields(const LegendreOrder& o, int field0, const double* alm, std::
   }
 }
 
-// The sums of a field between segments wait in `out`.
-void inverse_batch(const LegendreOrder& o, int nfields, const double* alm, std::size_t alm_stride,
-                   const HalfRingSums& out) {
-  for (int b = 0; b < o.nhalf_padded; b += ring_block) {
-    bool first = true;
-    const bool counts = for_each_segment(o, b, [&](int i0, int count, const double* rows, long stride) {
-      for (int f = 0; f < nfields; ++f) {
-        InverseBlock<1> ib;
-        ib.alm[0] = alm + 2 * f * alm_stride;
-        if (first)
-          ib.zero();
-        else
-          ib.read(out, f, o.nhalf_padded, b);
-        for (int k = 0; k < count; ++k) {
-          vd p[nvec];
-          for (int v = 0; v < nvec; ++v) p[v] = load(rows + k * stride + lanes * v);
-          ib.accumulate(i0 + k, p);
-        }
-        ib.write(out, f, o.nhalf_padded, b);
-      }
-      first = false;
-    });
-    if (!counts)
-      for (int f = 0; f < nfields; ++f) {
-        InverseBlock<1> ib;
-        ib.zero();
-        ib.write(out, f, o.nhalf_padded, b);
-      }
-  }
-}
-
 void inverse(const LegendreOrder& o, int nfields, const double* alm, std::size_t alm_stride, const HalfRingSums& out,
              double* scratch) {
   const int nl = o.lmax - o.m + 1;
@@ -543,10 +435,7 @@ void inverse(const LegendreOrder& o, int nfields, const double* alm, std::size_t
     alm = scratch;
     alm_stride = nl;
   }
-  if (nfields == 1)
-    inverse_fields<1>(o, 0, alm, alm_stride, out);
-  else
-    inverse_batch(o, nfields, alm, alm_stride, out);
+  for (int f = 0; f < nfields; ++f) inverse_fields<1>(o, f, alm, alm_stride, out);  // see forward_field
 }
 
 }  // namespace

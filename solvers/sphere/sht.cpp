@@ -41,7 +41,8 @@ struct SphericalHarmonicTransform::Impl {
   const detail::LegendreKernels* kernels = nullptr;
 
   // Legendre data, padded to whole ring blocks: x, then either the table or
-  // the recurrence coefficients with P̄_mm.
+  // the recurrence coefficients; per order and ring block where the sums
+  // start (the recurrence state there, made from P̄_mm, which is then freed).
   std::vector<double> x;
   std::unique_ptr<LegendreRecurrence> recurrence;
   DiagonalLegendre diagonal;
@@ -63,6 +64,7 @@ struct SphericalHarmonicTransform::Impl {
   spectral::SpectrumBuffer ring_spectra;
   spectral::RealBuffer ring_copy;
   std::vector<double> scratch;
+  std::size_t scratch_per_thread = 0;
 
   detail::LegendreOrder order(int m) const {
     detail::LegendreOrder o;
@@ -87,7 +89,8 @@ struct SphericalHarmonicTransform::Impl {
     sums.resize(static_cast<std::size_t>(options.mmax + 1) * 4 * nfields * nhalf_padded);
     ring_spectra.resize(static_cast<std::size_t>(threads) * 2 * pair_block * nfreq_padded);
     ring_copy.resize(static_cast<std::size_t>(threads) * round_up(grid.nlon, 8));
-    scratch.resize(static_cast<std::size_t>(threads) * 2 * (options.lmax + 2) * 8 * nfields);
+    scratch_per_thread = static_cast<std::size_t>(2) * (options.lmax + 2) * 8 * nfields;
+    scratch.resize(threads * scratch_per_thread);
   }
 
   detail::HalfRingSums order_sums(int m, int nfields) {
@@ -235,7 +238,7 @@ void SphericalHarmonicTransform::forward(const double* fields, std::complex<doub
       }
     }
 
-    double* scratch = d.scratch.data() + static_cast<std::size_t>(thread) * 2 * (d.options.lmax + 2) * 8 * nfields;
+    double* scratch = d.scratch.data() + thread * d.scratch_per_thread;
     // Largest orders are the cheapest; hand out the expensive ones first.
 #pragma omp for schedule(dynamic, 1)
     for (int m = 0; m <= mmax; ++m)
@@ -256,7 +259,7 @@ void SphericalHarmonicTransform::inverse(const std::complex<double>* coefficient
 #pragma omp parallel num_threads(d.options.threads)
   {
     const int thread = omp_get_thread_num();
-    double* scratch = d.scratch.data() + static_cast<std::size_t>(thread) * 2 * (d.options.lmax + 2) * 8 * nfields;
+    double* scratch = d.scratch.data() + thread * d.scratch_per_thread;
 #pragma omp for schedule(dynamic, 1)
     for (int m = 0; m <= mmax; ++m)
       d.kernels->inverse(d.order(m), nfields,

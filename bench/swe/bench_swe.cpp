@@ -1,8 +1,8 @@
 // Full-size verification runs of the shallow-water solver, one case per call:
 //
-//   bench_swe_cases williamson2 LMAX DT_S DAYS ALPHA
-//   bench_swe_cases rossby_haurwitz LMAX DT_S DAYS
-//   bench_swe_cases galewsky LMAX DT_S DAYS HYPERDIFFUSION_HOURS OUT_PREFIX
+//   bench_swe williamson2 LMAX DT_S DAYS ALPHA
+//   bench_swe rossby_haurwitz LMAX DT_S DAYS
+//   bench_swe galewsky LMAX DT_S DAYS HYPERDIFFUSION_HOURS OUT_PREFIX
 //
 // williamson2 compares the height with the exact (initial) state. The other
 // two also run at 2·(LMAX+1)−1 with half the step and compare the coarse run
@@ -90,7 +90,7 @@ void print_run(const char* label, const Run& r) {
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    std::fprintf(stderr, "usage: bench_swe_cases williamson2|rossby_haurwitz|galewsky LMAX DT_S DAYS ...\n");
+    std::fprintf(stderr, "usage: bench_swe williamson2|rossby_haurwitz|galewsky LMAX DT_S DAYS ...\n");
     return 2;
   }
   const std::string name = argv[1];
