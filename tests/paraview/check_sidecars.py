@@ -6,7 +6,7 @@ readers and checks what each shows against h5py reading the data file.
 Per sidecar and reader: the time values (a trajectory's /times, or the sample
 indices of a static dataset), and at every step the number of points and
 cells (the grid or mesh), the bounds of a uniform grid (origin 0, spacing from
-/grid), and every field of the data file that lives on the grid, with the
+/grid) or of a sphere grid's /grid/points, and every field of the data file that lives on the grid, with the
 values h5py reads (vectors as 3-component arrays). Each reader runs in its own
 pvpython process: the Xdmf3 readers abort the process on some inputs, which
 then fails the check instead of ending it.
@@ -158,8 +158,13 @@ def check(sidecar, reader, shown, checker):
         grid_kind, node_shape, cell_shape, steps = expected_steps(sidecar, h5)
         checker.expect(len(shown) == len(steps), f"{where}: {len(shown)} steps, expected {len(steps)}")
         n_points = int(np.prod(node_shape))
+        sphere = grid_kind.startswith("sphere_")
         if grid_kind == "mesh":
             n_cells = cell_shape[0]
+        elif sphere:  # a curvilinear surface through /grid/points
+            n_cells = int(np.prod([n - 1 for n in node_shape]))
+            points = h5["grid/points"][:]
+            expected_low, expected_high = list(points.min(axis=0)), list(points.max(axis=0))
         else:
             n_cells = int(np.prod([n - 1 for n in node_shape]))
             extent = h5["grid"].attrs["extent"]
@@ -173,7 +178,12 @@ def check(sidecar, reader, shown, checker):
                                f"{at}: time {step['time']}, expected {time}")
             checker.expect(step["points"] == n_points, f"{at}: {step['points']} points, expected {n_points}")
             checker.expect(step["cells"] == n_cells, f"{at}: {step['cells']} cells, expected {n_cells}")
-            if grid_kind != "mesh":
+            if sphere:
+                bounds = step["bounds"]
+                checker.expect(np.allclose(bounds[0::2], expected_low, atol=1e-12) and
+                               np.allclose(bounds[1::2], expected_high, atol=1e-12),
+                               f"{at}: bounds {bounds}, expected {expected_low} .. {expected_high}")
+            elif grid_kind != "mesh":
                 bounds = step["bounds"]
                 low, high = bounds[0::2], bounds[1::2]
                 checker.expect(np.allclose(low, 0.0) and np.allclose(high, expected_max, rtol=1e-9, atol=1e-12),
