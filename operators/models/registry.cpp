@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "operators/models/fno/family.hpp"
 #include "operators/models/mg_tfno/family.hpp"
+#include "operators/models/sfno/family.hpp"
 
 #include <fmt/format.h>
 
@@ -16,6 +17,7 @@ const ModelRegistry& model_registry() {
     r.add(fno_family());
     r.add(tfno_family());
     r.add(mg_tfno_family());
+    r.add(sfno_family());
     return r;
   }();
   return registry;
