@@ -16,8 +16,8 @@ OptionsSchema<SfnoOptions> sfno_options() {
            {{"gauss", sphere::GridKind::gauss}, {"equiangular", sphere::GridKind::equiangular}},
            "latitudes of the data: gauss (Gauss–Legendre) or equiangular (poles included), "
            "as /grid kind sphere_gauss or sphere_equiangular");
-  o.key("nlat", &SfnoOptions::nlat, "latitudes of the data grid").at_least(2);
-  o.key("nlon", &SfnoOptions::nlon, "longitudes of the data grid").at_least(1);
+  o.key("nlat", &SfnoOptions::nlat, "latitudes of the data grid").at_least(2).smoke(16);
+  o.key("nlon", &SfnoOptions::nlon, "longitudes of the data grid").at_least(1).smoke(32);
   o.key("lmax", &SfnoOptions::lmax,
         "largest spherical-harmonic degree kept; 0: all the grid resolves (nlat − 1 on Gauss grids, "
         "(nlat − 1) / 2 on equiangular ones)")
