@@ -10,11 +10,12 @@
 // over degree l is innermost, so the recurrence state stays in registers.
 // Near the poles at high m, P̄_mm underflows double precision; those lanes
 // carry a scale exponent (value = mantissa · 2^(−600·scale)) and contribute
-// nothing while scale > 0, since then |P̄_lm| < 2^−80. Blocks with such lanes
-// run a checked recurrence until every lane is unscaled, then the plain one.
-// Degrees where every lane of a block is still scaled add nothing; `prepare`
-// runs the recurrence through them once per transform object and stores the
-// state where the block starts to count (BlockStart), so the sums resume there.
+// nothing while scale > 0, since then |P̄_lm| < 2^−80. Degrees where every
+// lane of a block is still scaled add nothing; `prepare` runs the checked
+// recurrence through them once per transform object and stores the state
+// where the block starts to count (BlockStart), so the sums resume there. It
+// also records the later degrees where lanes are unscaled, so the sums run the
+// plain recurrence throughout and apply those events in between.
 #include "solvers/sphere/legendre_kernels.hpp"
 
 namespace ff::sphere::detail::FF_SPHERE_ISA {
@@ -40,6 +41,22 @@ inline double horizontal_sum(vd v) {
   double s = 0;
   for (int k = 0; k < lanes; ++k) s += v[k];
   return s;
+}
+
+// Lane k of the result: the sum of the lanes of the vector at a + k · stride, k < 8.
+inline vd lane_sums(const double* a, int stride) {
+  vd v[lanes];
+  for (int k = 0; k < lanes; ++k) v[k] = load(a + k * stride);
+  vd u[4];  // u[k]: pairs of lanes of v[2k] and v[2k + 1], interleaved
+  for (int k = 0; k < 4; ++k)
+    u[k] = __builtin_shufflevector(v[2 * k], v[2 * k + 1], 0, 8, 2, 10, 4, 12, 6, 14) +
+           __builtin_shufflevector(v[2 * k], v[2 * k + 1], 1, 9, 3, 11, 5, 13, 7, 15);
+  vd w[2];  // w[k]: quarters of v[4k..4k+3] (lanes 0-3) and their other halves (lanes 4-7)
+  for (int k = 0; k < 2; ++k)
+    w[k] = __builtin_shufflevector(u[2 * k], u[2 * k + 1], 0, 1, 8, 9, 4, 5, 12, 13) +
+           __builtin_shufflevector(u[2 * k], u[2 * k + 1], 2, 3, 10, 11, 6, 7, 14, 15);
+  return __builtin_shufflevector(w[0], w[1], 0, 1, 2, 3, 8, 9, 10, 11) +
+         __builtin_shufflevector(w[0], w[1], 4, 5, 6, 7, 12, 13, 14, 15);
 }
 
 // P̄ values of one block of rings at degree index i = l − m ("cur") and i − 1 ("prev").
@@ -90,6 +107,31 @@ struct BlockScale {
   }
 };
 
+// The vector of `on` in the lanes of vector v of a block whose bit is set in
+// `bits`, `off` in the others.
+inline vd lane_select(unsigned bits, int v, double on, double off) {
+  vd r;
+  for (int k = 0; k < lanes; ++k) r[k] = (bits >> (lanes * v + k)) & 1 ? on : off;
+  return r;
+}
+
+// Applies event e of block start s: multiplies its lanes by 2^−600.
+inline void apply_event(const BlockStart& s, int e, BlockRecurrence& r) {
+  for (int v = 0; v < nvec; ++v) {
+    const vd factor = lane_select(s.event_lanes[e], v, rescale_factor, 1.0);
+    r.cur[v] *= factor;
+    r.prev[v] *= factor;
+  }
+}
+
+// The unscaled lanes of a block as bits.
+inline unsigned unscaled_bits(const BlockScale& bs) {
+  unsigned bits = 0;
+  for (int v = 0; v < nvec; ++v)
+    for (int k = 0; k < lanes; ++k) bits |= static_cast<unsigned>(bs.unscaled[v][k] != 0.0) << (lanes * v + k);
+  return bits;
+}
+
 // Resumes block b (first half ring) where its BlockStart says and gives the
 // values there in `p` (zero in scaled lanes). Returns false when some lane is
 // still scaled.
@@ -119,20 +161,22 @@ inline void step(const LegendreOrder& o, BlockRecurrence& r) {
 // Unscales lanes whose mantissa passed 2^520. Only scaled lanes get there
 // (true values are O(√l)); checking every fourth step is enough, as four steps
 // grow a value by far less than the 2^500 left before overflow, and a lane
-// unscaled late has missed only values below 2^−80 · growth. Returns true once
-// no lane is scaled.
+// unscaled late has missed only values below 2^−80 · growth. Returns true when
+// some lane was unscaled (the mask changed).
 constexpr int scale_check_interval = 4;
 
 __attribute__((noinline)) bool unscale_passed_lanes(BlockRecurrence& r, BlockScale& bs) {
+  vl changed = vl{};
   for (int v = 0; v < nvec; ++v) {
     const vl passed = (r.cur[v] > rescale_above || r.cur[v] < -rescale_above) && bs.scale[v] > 0.0;
+    changed |= passed;
     const vd factor = passed ? splat(rescale_factor) : splat(1.0);
     r.cur[v] *= factor;
     r.prev[v] *= factor;
     bs.scale[v] -= passed ? splat(1.0) : splat(0.0);
   }
   bs.update_mask();
-  return bs.none_scaled;
+  return any_lane(changed);
 }
 
 // |x| of IEEE doubles orders like the integer of its bits, so "some lane
@@ -189,6 +233,24 @@ void prepare(const LegendreOrder& o, BlockStart* start) {
       store(s.cur + lanes * v, r.cur[v]);
     }
     bs.get(s.scale);
+    // On to where no lane is scaled, recording where lanes are unscaled.
+    s.nevents = 0;
+    while (!bs.all_scaled && !bs.none_scaled && r.i + 1 < nl) {
+      step(o, r);
+      if (r.i % scale_check_interval != 0) continue;
+      const BlockScale before = bs;
+      if (!unscale_lanes(r, bs)) continue;
+      unsigned changed = 0, unscaled = 0;
+      for (int v = 0; v < nvec; ++v)
+        for (int k = 0; k < lanes; ++k) {
+          changed |= static_cast<unsigned>(before.scale[v][k] != bs.scale[v][k]) << (lanes * v + k);
+          unscaled |= static_cast<unsigned>(bs.scale[v][k] == 0.0) << (lanes * v + k);
+        }
+      s.event_i[s.nevents] = r.i;
+      s.event_lanes[s.nevents] = changed;
+      s.event_unscaled[s.nevents] = unscaled;
+      ++s.nevents;
+    }
   }
 }
 
@@ -211,6 +273,16 @@ struct ForwardBlock {
       for (int k = 0; k < 4; ++k)
         for (int v = 0; v < nvec; ++v)
           sums[g][k][v] = load(parts[k] + static_cast<long>(field0 + g) * nhalf + b + lanes * v);
+  }
+  // Zero the half-ring sums of scaled lanes, so that their mantissas (finite,
+  // below 2^520 · growth) add nothing: cheaper than zeroing the mantissas
+  // (P̄ · unscaled) at every degree, as the mask changes only a few times.
+  void mask_sums(unsigned unscaled) {
+    for (int v = 0; v < nvec; ++v) {
+      const vd keep = lane_select(unscaled, v, 1.0, 0.0);
+      for (int g = 0; g < G; ++g)
+        for (int k = 0; k < 4; ++k) sums[g][k][v] *= keep;
+    }
   }
   template <int Parity, bool First>
   inline void accumulate(int i, const vd* p) {
@@ -253,11 +325,37 @@ void for_each_block_from_equator(const LegendreOrder& o, int nfields, double* ac
     for (long k = 0; k < 2L * lanes * nl * nfields; ++k) acc_all[k] = 0.0;
 }
 
+// Steps block r from degree index r.i to end − 1, summing each degree.
 template <bool First>
-void forward_block(const LegendreOrder& o, int b, ForwardBlock<1>& fb) {
+inline void forward_run(const LegendreOrder& o, int end, BlockRecurrence& r, ForwardBlock<1>& fb) {
+  if (r.i + 1 < end && !(r.i & 1)) {  // line up so that pairs start at odd i
+    step(o, r);
+    fb.accumulate<1, First>(r.i, r.cur);
+  }
+  while (r.i + 2 < end) {  // a fixed parity per call keeps the sums in registers
+    step(o, r);
+    fb.accumulate<0, First>(r.i, r.cur);
+    step(o, r);
+    fb.accumulate<1, First>(r.i, r.cur);
+  }
+  if (r.i + 1 < end) {
+    step(o, r);
+    fb.accumulate<0, First>(r.i, r.cur);
+  }
+}
+
+// Sums block b (first half ring) into fb from where the block starts. While
+// some lane is scaled, the half-ring sums of the scaled lanes are zeroed
+// (mask_sums), and the lanes are unscaled at the degrees `prepare` recorded.
+// Before, the recurrence state was checked every fourth degree and scaled
+// lanes zeroed at every degree: with that state in registers too, the loop
+// spilled and took about twice as long per degree as the plain one.
+template <bool First>
+void forward_block(const LegendreOrder& o, int b, ForwardBlock<1>& fb, const HalfRingSums& in, int field) {
   const int nl = o.lmax - o.m + 1;
+  const BlockStart& s = o.start[b / ring_block];
   if (o.table) {
-    for (int i = o.start[b / ring_block].i; i < nl; ++i) {
+    for (int i = s.i; i < nl; ++i) {
       vd p[nvec];
       for (int v = 0; v < nvec; ++v) p[v] = load(o.table + static_cast<long>(i) * o.nhalf_padded + b + lanes * v);
       fb.accumulate<First>(i, p);
@@ -267,43 +365,37 @@ void forward_block(const LegendreOrder& o, int b, ForwardBlock<1>& fb) {
   BlockRecurrence r;
   BlockScale bs;
   vd p[nvec];
-  bool vector_ready = resume_block(o, b, r, bs, p);
-  fb.accumulate<First>(r.i, p);
-  while (r.i + 1 < nl && !vector_ready) {
+  if (!resume_block(o, b, r, bs, p)) fb.mask_sums(unscaled_bits(bs));
+  fb.accumulate<First>(r.i, r.cur);
+  for (int e = 0; e < s.nevents; ++e) {
+    forward_run<First>(o, s.event_i[e], r, fb);
     step(o, r);
-    if (r.i % scale_check_interval == 0) vector_ready = unscale_lanes(r, bs);
-    for (int v = 0; v < nvec; ++v) p[v] = r.cur[v] * bs.unscaled[v];
-    fb.accumulate<First>(r.i, p);
-  }
-  if (r.i + 1 < nl && !(r.i & 1)) {  // line up so that pairs start at odd i
-    step(o, r);
-    fb.accumulate<1, First>(r.i, r.cur);
-  }
-  while (r.i + 2 < nl) {  // a fixed parity per call keeps the sums in registers
-    step(o, r);
-    fb.accumulate<0, First>(r.i, r.cur);
-    step(o, r);
-    fb.accumulate<1, First>(r.i, r.cur);
-  }
-  if (r.i + 1 < nl) {
-    step(o, r);
+    apply_event(s, e, r);
+    fb.load_sums(in, field, o.nhalf_padded, b);
+    fb.mask_sums(s.event_unscaled[e]);
     fb.accumulate<0, First>(r.i, r.cur);
   }
+  forward_run<First>(o, nl, r, fb);
 }
 
 // One field: recurrence and sums fused, all in registers. Fields of a batch
 // run one after the other: sharing the recurrence between fields needs either
 // registers for two fields' sums (spills) or a buffer of recurrence values,
 // and both measured slower than recomputing it.
+//
+// Processing the degrees in chunks of 256 across all blocks, so that the
+// partial sums (128 KiB per field at lmax 1023, 32 KiB per chunk) stay in L1,
+// was tried in round 2 and measured no faster at lmax 1023 and 2047: the
+// loads and stores from L2 are not what limits this loop.
 void forward_field(const LegendreOrder& o, const HalfRingSums& in, int field, double* acc) {
   ForwardBlock<1> fb;
   fb.acc[0] = acc;
   for_each_block_from_equator(o, 1, acc, [&](int b, bool first) {
     fb.load_sums(in, field, o.nhalf_padded, b);
     if (first)
-      forward_block<true>(o, b, fb);
+      forward_block<true>(o, b, fb, in, field);
     else
-      forward_block<false>(o, b, fb);
+      forward_block<false>(o, b, fb, in, field);
   });
 }
 
@@ -312,7 +404,19 @@ void forward(const LegendreOrder& o, int nfields, const HalfRingSums& in, double
   const int nl = o.lmax - o.m + 1;
   for (int f = 0; f < nfields; ++f) {
     forward_field(o, in, f, scratch);
-    for (int i = 0; i < nl; ++i) {
+    int i = 0;
+    // Eight degrees at a time, summed across lanes by a transposing tree of
+    // shuffles: the scalar sums (a chain of seven adds per number) took about
+    // 5% of the transform at lmax 255.
+    for (; i + lanes <= nl; i += lanes) {
+      const double* a = scratch + 2 * lanes * i;
+      const vd re = lane_sums(a, 2 * lanes), im = lane_sums(a + lanes, 2 * lanes);
+      const vd d = o.norm ? load(o.norm + i) : splat(1.0);
+      double* out = alm + 2 * (f * alm_stride + i);
+      store(out, __builtin_shufflevector(d * re, d * im, 0, 8, 1, 9, 2, 10, 3, 11));
+      store(out + lanes, __builtin_shufflevector(d * re, d * im, 4, 12, 5, 13, 6, 14, 7, 15));
+    }
+    for (; i < nl; ++i) {
       const double* a = scratch + 2 * lanes * i;
       const double d = o.norm ? o.norm[i] : 1.0;
       alm[2 * (f * alm_stride + i)] = d * horizontal_sum(load(a));
@@ -332,6 +436,37 @@ struct InverseBlock {
   void zero() {
     for (int g = 0; g < G; ++g)
       for (int v = 0; v < nvec; ++v) even_re[g][v] = even_im[g][v] = odd_re[g][v] = odd_im[g][v] = splat(0.0);
+  }
+  // Zeroes the sums of the lanes set in `bits`. Scaled lanes sum their
+  // mantissas (finite, below 2^520 · growth) as if they counted; their sums
+  // are zeroed where they are unscaled and at the end of the block.
+  void zero_lanes(unsigned bits) {
+    for (int v = 0; v < nvec; ++v) {
+      const vl zero = lane_select(bits, v, 1.0, 0.0) != 0.0;
+      for (int g = 0; g < G; ++g) {
+        even_re[g][v] = zero ? splat(0.0) : even_re[g][v];
+        even_im[g][v] = zero ? splat(0.0) : even_im[g][v];
+        odd_re[g][v] = zero ? splat(0.0) : odd_re[g][v];
+        odd_im[g][v] = zero ? splat(0.0) : odd_im[g][v];
+      }
+    }
+  }
+  // Steps r from degree index r.i to end − 1, summing each degree.
+  void run(const LegendreOrder& o, int end, BlockRecurrence& r) {
+    if (r.i + 1 < end && !(r.i & 1)) {  // line up so that pairs start at odd i
+      step(o, r);
+      accumulate<1>(r.i, r.cur);
+    }
+    while (r.i + 2 < end) {
+      step(o, r);
+      accumulate<0>(r.i, r.cur);
+      step(o, r);
+      accumulate<1>(r.i, r.cur);
+    }
+    if (r.i + 1 < end) {
+      step(o, r);
+      accumulate<0>(r.i, r.cur);
+    }
   }
   template <int Parity>
   inline void accumulate(int i, const vd* p) {
@@ -394,31 +529,25 @@ void inverse_fields(const LegendreOrder& o, int field0, const double* alm, std::
       ib.write(out, field0, o.nhalf_padded, b);
       continue;
     }
+    // Between the degrees where lanes are unscaled (BlockStart), the plain
+    // recurrence: see forward_block.
+    const BlockStart& s = o.start[b / ring_block];
     BlockRecurrence r;
     BlockScale bs;
     vd p[nvec];
-    bool vector_ready = resume_block(o, b, r, bs, p);
+    resume_block(o, b, r, bs, p);
     ib.accumulate(r.i, p);
-    while (r.i + 1 < nl && !vector_ready) {
+    unsigned unscaled = unscaled_bits(bs);
+    for (int e = 0; e < s.nevents; ++e) {
+      ib.run(o, s.event_i[e], r);
       step(o, r);
-      if (r.i % scale_check_interval == 0) vector_ready = unscale_lanes(r, bs);
-      for (int v = 0; v < nvec; ++v) p[v] = r.cur[v] * bs.unscaled[v];
-      ib.accumulate(r.i, p);
-    }
-    if (r.i + 1 < nl && !(r.i & 1)) {  // line up so that pairs start at odd i
-      step(o, r);
-      ib.template accumulate<1>(r.i, r.cur);
-    }
-    while (r.i + 2 < nl) {
-      step(o, r);
-      ib.template accumulate<0>(r.i, r.cur);
-      step(o, r);
-      ib.template accumulate<1>(r.i, r.cur);
-    }
-    if (r.i + 1 < nl) {
-      step(o, r);
+      apply_event(s, e, r);
+      ib.zero_lanes(s.event_unscaled[e] & ~unscaled);
+      unscaled = s.event_unscaled[e];
       ib.template accumulate<0>(r.i, r.cur);
     }
+    ib.run(o, nl, r);
+    if (~unscaled) ib.zero_lanes(~unscaled);
     ib.write(out, field0, o.nhalf_padded, b);
   }
 }

@@ -39,10 +39,19 @@ struct LegendreOrder {
 // sum started here is bitwise the one started at i = 0. i = lmax − m + 1 when
 // no lane ever counts; the block is then skipped. In table mode only `i` is
 // used: the first row with a nonzero value in the block.
+//
+// After the start, while some lane is still scaled, the recurrence unscales
+// lanes at some later degrees (multiples of 4): `prepare` records these
+// events, so that the sums run the plain recurrence between them instead of
+// checking every fourth degree. Bit k of a lane mask is lane k of the block.
 struct BlockStart {
   int i;
   int scale[ring_block];
   double prev[ring_block], cur[ring_block];
+  int nevents;
+  int event_i[ring_block];               // ascending degree indices
+  unsigned event_lanes[ring_block];      // lanes multiplied by 2^−600 there
+  unsigned event_unscaled[ring_block];   // the lanes unscaled after it
 };
 
 // Per field f the half-ring inputs and outputs are arrays at
