@@ -125,7 +125,8 @@ void DatasetWriter::Impl::create_layout(bool write_small_data) {
     for (long j = 0; j < g.shape[0]; ++j)
       for (long k = 0; k < g.shape[1]; ++k) {
         const double theta = g.colatitude[j], phi = 2.0 * M_PI * k / g.shape[1];
-        points.insert(points.end(), {std::sin(theta) * std::cos(phi), std::sin(theta) * std::sin(phi), std::cos(theta)});
+        points.insert(points.end(),
+                      {std::sin(theta) * std::cos(phi), std::sin(theta) * std::sin(phi), std::cos(theta)});
       }
     create_small_dataset(file, "/grid/points", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                          {static_cast<hsize_t>(g.shape[0] * g.shape[1]), 3}, points.data(), write_small_data);

@@ -80,7 +80,8 @@ std::optional<GridForm> grid_form(const std::string& data_file, const DatasetLay
     form.xml = fmt::format(
         "      <Topology TopologyType=\"3DSMesh\" Dimensions=\"1 {} {}\"/>\n"
         "      <Geometry GeometryType=\"XYZ\">\n"
-        "        <DataItem Format=\"HDF\" NumberType=\"Float\" Precision=\"8\" Dimensions=\"{} 3\">{}:/grid/points</DataItem>\n"
+        "        <DataItem Format=\"HDF\" NumberType=\"Float\" Precision=\"8\" Dimensions=\"{} "
+        "3\">{}:/grid/points</DataItem>\n"
         "      </Geometry>\n",
         nlat, nlon, nlat * nlon, data_file);
     return form;

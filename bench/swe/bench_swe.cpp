@@ -78,12 +78,12 @@ void write_npy(const std::string& path, const std::vector<double>& data, int row
 }
 
 void print_run(const char* label, const Run& r) {
-  std::printf("\"%s\": {\"lmax\": %d, \"nlat\": %d, \"nlon\": %d, \"dt_s\": %g, \"seconds\": %.3f, "
-              "\"mass_relative_change\": %.3e, \"energy_relative_change\": %.3e, \"enstrophy_relative_change\": %.3e}",
-              label, r.solver->options().lmax, r.solver->grid().nlat, r.solver->grid().nlon, r.solver->options().dt,
-              r.seconds, (r.after.mass - r.before.mass) / r.before.mass,
-              (r.after.energy - r.before.energy) / r.before.energy,
-              (r.after.enstrophy - r.before.enstrophy) / r.before.enstrophy);
+  std::printf(
+      "\"%s\": {\"lmax\": %d, \"nlat\": %d, \"nlon\": %d, \"dt_s\": %g, \"seconds\": %.3f, "
+      "\"mass_relative_change\": %.3e, \"energy_relative_change\": %.3e, \"enstrophy_relative_change\": %.3e}",
+      label, r.solver->options().lmax, r.solver->grid().nlat, r.solver->grid().nlon, r.solver->options().dt, r.seconds,
+      (r.after.mass - r.before.mass) / r.before.mass, (r.after.energy - r.before.energy) / r.before.energy,
+      (r.after.enstrophy - r.before.enstrophy) / r.before.enstrophy);
 }
 
 }  // namespace
@@ -135,10 +135,11 @@ int main(int argc, char** argv) {
   const NormalizedErrors eh = normalized_errors(coarse_grid, h, truncated(*fine.solver, *coarse.solver, 0));
   const std::vector<double> zeta_fine = truncated(*fine.solver, *coarse.solver, 1);
   const NormalizedErrors ez = normalized_errors(coarse_grid, zeta, zeta_fine);
-  std::printf("{\"case\": \"%s\", \"days\": %g, \"hyperdiffusion_hours\": %g, "
-              "\"height_vs_2x\": {\"l1\": %.3e, \"l2\": %.3e, \"linf\": %.3e}, "
-              "\"vorticity_vs_2x\": {\"l1\": %.3e, \"l2\": %.3e, \"linf\": %.3e}, ",
-              name.c_str(), days, o.hyperdiffusion_hours, eh.l1, eh.l2, eh.linf, ez.l1, ez.l2, ez.linf);
+  std::printf(
+      "{\"case\": \"%s\", \"days\": %g, \"hyperdiffusion_hours\": %g, "
+      "\"height_vs_2x\": {\"l1\": %.3e, \"l2\": %.3e, \"linf\": %.3e}, "
+      "\"vorticity_vs_2x\": {\"l1\": %.3e, \"l2\": %.3e, \"linf\": %.3e}, ",
+      name.c_str(), days, o.hyperdiffusion_hours, eh.l1, eh.l2, eh.linf, ez.l1, ez.l2, ez.linf);
   print_run("coarse", coarse);
   std::printf(", ");
   print_run("fine", fine);

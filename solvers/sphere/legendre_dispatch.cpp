@@ -13,7 +13,7 @@ extern const LegendreKernels kernels;
 }
 
 const LegendreKernels& legendre_kernels() {
-  static const LegendreKernels& chosen = [] () -> const LegendreKernels& {
+  static const LegendreKernels& chosen = []() -> const LegendreKernels& {
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) return isa_x86_64_v4::kernels;
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return isa_x86_64_v3::kernels;

@@ -21,11 +21,11 @@ constexpr int ring_block = 32;
 
 struct LegendreOrder {
   int m = 0, lmax = 0;
-  int nhalf_padded = 0;           // half rings, a multiple of ring_block; padding has x = 0, P̄_mm = 0
-  const double* x = nullptr;      // cos θ per half ring
-  const double* step = nullptr;   // Q_l = A_l x Q_{l−1} − Q_{l−2}, P̄_lm = d_l Q_l (legendre.hpp), by l − m
+  int nhalf_padded = 0;          // half rings, a multiple of ring_block; padding has x = 0, P̄_mm = 0
+  const double* x = nullptr;     // cos θ per half ring
+  const double* step = nullptr;  // Q_l = A_l x Q_{l−1} − Q_{l−2}, P̄_lm = d_l Q_l (legendre.hpp), by l − m
   const double* norm = nullptr;
-  const double* pmm = nullptr;    // P̄_mm per half ring, as mantissa · 2^(−600·scale); read by `prepare` only
+  const double* pmm = nullptr;  // P̄_mm per half ring, as mantissa · 2^(−600·scale); read by `prepare` only
   const int* pmm_scale = nullptr;
   // Where each block starts (BlockStart, made by `prepare`): near the poles at
   // high m a block's P̄_lm stay below 2^−80 for many degrees, or for all of
@@ -49,9 +49,9 @@ struct BlockStart {
   int scale[ring_block];
   double prev[ring_block], cur[ring_block];
   int nevents;
-  int event_i[ring_block];               // ascending degree indices
-  unsigned event_lanes[ring_block];      // lanes multiplied by 2^−600 there
-  unsigned event_unscaled[ring_block];   // the lanes unscaled after it
+  int event_i[ring_block];              // ascending degree indices
+  unsigned event_lanes[ring_block];     // lanes multiplied by 2^−600 there
+  unsigned event_unscaled[ring_block];  // the lanes unscaled after it
 };
 
 // Per field f the half-ring inputs and outputs are arrays at

@@ -33,8 +33,8 @@ struct ShallowWater::Impl {
   ShallowWaterOptions options;
   std::unique_ptr<SphereCalculus> calculus;
   std::vector<double> coriolis;
-  Tendency state;                 // ζ, δ, Φ
-  Tendency history[3];            // tendencies at steps n, n−1, n−2 (ring buffer)
+  Tendency state;       // ζ, δ, Φ
+  Tendency history[3];  // tendencies at steps n, n−1, n−2 (ring buffer)
   int history_count = 0, newest = 0;
   std::vector<double> hyperdiffusion;  // per degree: 1 / (1 + dt ν (l(l+1)/a²)^p)
   double time = 0;
@@ -82,7 +82,8 @@ struct ShallowWater::Impl {
   }
 
   // s ← base + h · Σ c_i t_i
-  static void combine(Tendency& s, const Tendency& base, double h, std::initializer_list<std::pair<double, const Tendency*>> terms) {
+  static void combine(Tendency& s, const Tendency& base, double h,
+                      std::initializer_list<std::pair<double, const Tendency*>> terms) {
     for (std::size_t k = 0; k < base.vorticity.size(); ++k) {
       cd z = 0, d = 0, p = 0;
       for (const auto& [c, t] : terms) {

@@ -24,21 +24,21 @@ namespace ff::sphere {
 
 struct ShallowWaterOptions {
   int lmax = 85;
-  int nlat = 0, nlon = 0;            // 0: nlat = ⌈3(lmax+1)/2⌉ rounded up to even, nlon = 2 nlat
-  double radius = 6.37122e6;         // m
-  double omega = 7.292e-5;           // rad/s
-  double gravity = 9.80616;          // m/s²
-  double dt = 150.0;                 // s
-  double hyperdiffusion_hours = 0;   // e-folding time of degree lmax; 0 switches it off
-  int hyperdiffusion_order = 4;      // p: ∇^{2p}
+  int nlat = 0, nlon = 0;           // 0: nlat = ⌈3(lmax+1)/2⌉ rounded up to even, nlon = 2 nlat
+  double radius = 6.37122e6;        // m
+  double omega = 7.292e-5;          // rad/s
+  double gravity = 9.80616;         // m/s²
+  double dt = 150.0;                // s
+  double hyperdiffusion_hours = 0;  // e-folding time of degree lmax; 0 switches it off
+  int hyperdiffusion_order = 4;     // p: ∇^{2p}
   int threads = 1;
 };
 
 struct ShallowWaterDiagnostics {
-  double mass = 0;        // ∫ h dΩ / (4π a²): mean depth
-  double energy = 0;      // ∫ (h |v⃗|²/2 + g h²/2) dΩ / (4π a²)
-  double enstrophy = 0;   // ∫ η² / (2h) dΩ / (4π a²): potential enstrophy
-  double max_speed = 0;   // m/s
+  double mass = 0;       // ∫ h dΩ / (4π a²): mean depth
+  double energy = 0;     // ∫ (h |v⃗|²/2 + g h²/2) dΩ / (4π a²)
+  double enstrophy = 0;  // ∫ η² / (2h) dΩ / (4π a²): potential enstrophy
+  double max_speed = 0;  // m/s
 };
 
 class ShallowWater {

@@ -46,15 +46,15 @@ struct SphericalHarmonicTransform::Impl {
   std::vector<double> x;
   std::unique_ptr<LegendreRecurrence> recurrence;
   DiagonalLegendre diagonal;
-  std::vector<double> table;  // [offset(m) + l − m][half ring]
+  std::vector<double> table;               // [offset(m) + l − m][half ring]
   std::vector<detail::BlockStart> starts;  // [m][ring block], see legendre_kernels.hpp
-  std::vector<double> quadrature;  // w_j · 2π / nlon per half ring
+  std::vector<double> quadrature;          // w_j · 2π / nlon per half ring
 
   // FFTW along rings, planned on SIMD-aligned arrays: the same plans on
   // unaligned ones (FFTW_UNALIGNED) run about 2.5x slower. A ring of the
   // caller's fields with another alignment goes through an aligned copy.
   fftw_plan ring_forward = nullptr, ring_inverse = nullptr;
-  int nfreq_padded = 0;  // frequencies per ring spectrum, keeping each spectrum aligned
+  int nfreq_padded = 0;     // frequencies per ring spectrum, keeping each spectrum aligned
   int field_alignment = 0;  // fftw_alignment_of the planned real arrays
   // The half-ring sums of every order, m-major ([m][even re, even im, odd re,
   // odd im][field][half ring]), so each order's kernel reads or writes one
@@ -116,8 +116,7 @@ SphericalHarmonicTransform::SphericalHarmonicTransform(const SphereGrid& grid, c
              o.mmax, o.lmax);
   FF_REQUIRE(o.lmax <= grid.max_exact_degree(), InputError,
              "a {} grid with {} latitudes resolves lmax up to {}, not {} (use nlat >= {})", to_string(grid.kind),
-             grid.nlat, grid.max_exact_degree(), o.lmax,
-             grid.kind == GridKind::gauss ? o.lmax + 1 : 2 * o.lmax + 1);
+             grid.nlat, grid.max_exact_degree(), o.lmax, grid.kind == GridKind::gauss ? o.lmax + 1 : 2 * o.lmax + 1);
   FF_REQUIRE(grid.nlon >= 2 * o.mmax + 1, InputError, "{} longitudes cannot hold order m = {} (use nlon >= {})",
              grid.nlon, o.mmax, 2 * o.mmax + 1);
   FF_REQUIRE(o.threads >= 1, InputError, "threads must be at least 1, got {}", o.threads);
@@ -158,8 +157,7 @@ SphericalHarmonicTransform::SphericalHarmonicTransform(const SphereGrid& grid, c
   const int nblocks = d.nhalf_padded / detail::ring_block;
   d.starts.resize(static_cast<std::size_t>(o.mmax + 1) * nblocks);
 #pragma omp parallel for num_threads(o.threads) schedule(dynamic, 1)
-  for (int m = 0; m <= o.mmax; ++m)
-    d.kernels->prepare(d.order(m), d.starts.data() + static_cast<long>(m) * nblocks);
+  for (int m = 0; m <= o.mmax; ++m) d.kernels->prepare(d.order(m), d.starts.data() + static_cast<long>(m) * nblocks);
   d.diagonal = DiagonalLegendre();
 
   d.nfreq_padded = round_up(d.nfreq, 4);
@@ -228,7 +226,8 @@ void SphericalHarmonicTransform::Impl::forward_fields(const double* fields, std:
 #pragma omp parallel num_threads(d.options.threads)
   {
     const int thread = omp_get_thread_num();
-    std::complex<double>* spectra = d.ring_spectra.data() + static_cast<std::size_t>(thread) * 2 * pair_block * d.nfreq_padded;
+    std::complex<double>* spectra =
+        d.ring_spectra.data() + static_cast<std::size_t>(thread) * 2 * pair_block * d.nfreq_padded;
     double* copy = d.ring_copy.data() + static_cast<std::size_t>(thread) * round_up(g.nlon, 8);
 #pragma omp for schedule(static)
     for (int task = 0; task < nfields * blocks; ++task) {
@@ -244,7 +243,8 @@ void SphericalHarmonicTransform::Impl::forward_fields(const double* fields, std:
             continue;
           }
           const double* in = fields + (static_cast<long>(f) * g.nlat + ring) * g.nlon;
-          if (fftw_alignment_of(const_cast<double*>(in)) != d.field_alignment) in = std::copy(in, in + g.nlon, copy) - g.nlon;
+          if (fftw_alignment_of(const_cast<double*>(in)) != d.field_alignment)
+            in = std::copy(in, in + g.nlon, copy) - g.nlon;
           fftw_execute_dft_r2c(d.ring_forward, const_cast<double*>(in), reinterpret_cast<fftw_complex*>(out));
         }
       for (int m = 0; m <= mmax; ++m) {
@@ -292,10 +292,11 @@ void SphericalHarmonicTransform::Impl::inverse_fields(const std::complex<double>
 #pragma omp for schedule(dynamic, 1)
     for (int m = 0; m <= mmax; ++m)
       d.kernels->inverse(d.order(m), nfields,
-                         reinterpret_cast<const double*>(coefficients + triangular_offset(d.options.lmax, m)),
-                         d.ncoeff, d.order_sums(m, nfields), scratch);
+                         reinterpret_cast<const double*>(coefficients + triangular_offset(d.options.lmax, m)), d.ncoeff,
+                         d.order_sums(m, nfields), scratch);
 
-    std::complex<double>* spectra = d.ring_spectra.data() + static_cast<std::size_t>(thread) * 2 * pair_block * d.nfreq_padded;
+    std::complex<double>* spectra =
+        d.ring_spectra.data() + static_cast<std::size_t>(thread) * 2 * pair_block * d.nfreq_padded;
     double* copy = d.ring_copy.data() + static_cast<std::size_t>(thread) * round_up(g.nlon, 8);
 #pragma omp for schedule(static)
     for (int task = 0; task < nfields * blocks; ++task) {

@@ -42,7 +42,8 @@ SphereCalculus::SphereCalculus(const SphereGrid& grid, int lmax, double radius, 
   d.grid = grid;
   d.lmax = lmax;
   d.radius = radius;
-  d.scalar = std::make_unique<SphericalHarmonicTransform>(grid, ShtOptions{lmax, lmax, LegendreMode::on_the_fly, threads});
+  d.scalar =
+      std::make_unique<SphericalHarmonicTransform>(grid, ShtOptions{lmax, lmax, LegendreMode::on_the_fly, threads});
   d.extended =
       std::make_unique<SphericalHarmonicTransform>(grid, ShtOptions{lmax + 1, lmax, LegendreMode::on_the_fly, threads});
   d.a.resize(d.extended->coefficient_count());
@@ -147,7 +148,8 @@ void SphereCalculus::laplacian(cd* c) const {
 void SphereCalculus::inverse_laplacian(cd* c) const {
   const int L = impl_->lmax;
   for (int m = 0; m <= L; ++m)
-    for (int l = m; l <= L; ++l) c[triangular_index(L, l, m)] = l == 0 ? 0.0 : c[triangular_index(L, l, m)] / laplacian_eigenvalue(l);
+    for (int l = m; l <= L; ++l)
+      c[triangular_index(L, l, m)] = l == 0 ? 0.0 : c[triangular_index(L, l, m)] / laplacian_eigenvalue(l);
 }
 
 }  // namespace ff::sphere

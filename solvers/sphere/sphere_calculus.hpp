@@ -43,8 +43,8 @@ class SphereCalculus {
   // (u, v) = k × ∇ψ + ∇χ on the grid.
   void velocity_from_potentials(const std::complex<double>* psi, const std::complex<double>* chi, double* u, double* v);
   // (u, v) from vorticity and divergence (the l = 0 parts must be zero; they are ignored).
-  void velocity_from_vorticity_divergence(const std::complex<double>* vorticity,
-                                          const std::complex<double>* divergence, double* u, double* v);
+  void velocity_from_vorticity_divergence(const std::complex<double>* vorticity, const std::complex<double>* divergence,
+                                          double* u, double* v);
   // k·∇×(u, v) and ∇·(u, v) of a grid vector field.
   void vorticity_divergence(const double* u, const double* v, std::complex<double>* vorticity,
                             std::complex<double>* divergence);

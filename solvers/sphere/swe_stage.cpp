@@ -48,8 +48,9 @@ OptionsSchema<Settings> options() {
   solver.key("dt", &S::Solver::dt, "time step in seconds (at most about 130 s at lmax 85 for a 10 km deep layer)")
       .greater_than(0)
       .smoke(450);
-  solver.key("hyperdiffusion_hours", &S::Solver::hyperdiffusion_hours,
-             "e-folding time of degree lmax under del^8 hyperdiffusion, hours (0: off)")
+  solver
+      .key("hyperdiffusion_hours", &S::Solver::hyperdiffusion_hours,
+           "e-folding time of degree lmax under del^8 hyperdiffusion, hours (0: off)")
       .at_least(0);
 
   OptionsSchema<S::Planet> planet;
@@ -118,7 +119,8 @@ ShallowWaterStage::ShallowWaterStage(const StageConfig& config) {
   store_nlon_ = s.store.nlon;
   // Third-order Adams–Bashforth is stable for imaginary eigenvalues up to
   // 0.72/dt; the fastest are gravity waves (plus advection) at degree lmax.
-  const double L = s.solver.lmax, speed = std::sqrt(s.planet.gravity * s.initial.mean_depth) + 3.0 * s.initial.rms_speed;
+  const double L = s.solver.lmax,
+               speed = std::sqrt(s.planet.gravity * s.initial.mean_depth) + 3.0 * s.initial.rms_speed;
   const double dt_limit = 0.7 * s.planet.radius / (speed * std::sqrt(L * (L + 1.0)));
   FF_REQUIRE(s.solver.dt <= dt_limit, InputError,
              "solver.dt = {} s is above the stable step of about {:.0f} s for lmax {} and a {} m deep layer "
@@ -154,9 +156,12 @@ void ShallowWaterStage::run(const RunContext& context) {
   layout.grid.colatitude = store.theta;
   for (std::uint64_t t = 0; t < n_times; ++t)
     layout.times.push_back(static_cast<double>(t * steps_per_record_) * solver_.dt);
-  const std::vector<std::pair<std::string, double>> attributes{
-      {"lmax", double(solver_.lmax)}, {"stored_lmax", double(store_lmax)}, {"dt", solver_.dt},
-      {"radius", solver_.radius},     {"omega", solver_.omega},            {"gravity", solver_.gravity}};
+  const std::vector<std::pair<std::string, double>> attributes{{"lmax", double(solver_.lmax)},
+                                                               {"stored_lmax", double(store_lmax)},
+                                                               {"dt", solver_.dt},
+                                                               {"radius", solver_.radius},
+                                                               {"omega", solver_.omega},
+                                                               {"gravity", solver_.gravity}};
   for (const char* name : {"outputs/h", "outputs/vorticity", "outputs/divergence"})
     layout.fields.push_back({name, {n_times, nlat, nlon}, dtype_, attributes});
   layout.split_contiguous(train_, test_);

@@ -52,7 +52,8 @@ ShallowWaterState rossby_haurwitz(const SphereGrid& g, const PlanetConstants& p)
     const double cR = std::pow(c, R), c2 = c * c;
     const double A = 0.5 * omega * (2.0 * p.omega + omega) * c2 +
                      0.25 * K * K * std::pow(c, 2 * R) * ((R + 1) * c2 + (2.0 * R * R - R - 2) - 2.0 * R * R / c2);
-    const double B = 2.0 * (p.omega + omega) * K / ((R + 1.0) * (R + 2.0)) * cR * ((R * R + 2.0 * R + 2) - (R + 1.0) * (R + 1.0) * c2);
+    const double B = 2.0 * (p.omega + omega) * K / ((R + 1.0) * (R + 2.0)) * cR *
+                     ((R * R + 2.0 * R + 2) - (R + 1.0) * (R + 1.0) * c2);
     const double C = 0.25 * K * K * std::pow(c, 2 * R) * ((R + 1) * c2 - (R + 2.0));
     for (int k = 0; k < g.nlon; ++k) {
       const double lambda = g.longitude(k);
@@ -115,7 +116,8 @@ ShallowWaterState galewsky(const SphereGrid& g, const PlanetConstants& p, bool p
   return s;
 }
 
-NormalizedErrors normalized_errors(const SphereGrid& g, const std::vector<double>& h, const std::vector<double>& truth) {
+NormalizedErrors normalized_errors(const SphereGrid& g, const std::vector<double>& h,
+                                   const std::vector<double>& truth) {
   double l1 = 0, l1t = 0, l2 = 0, l2t = 0, linf = 0, linft = 0;
   for (int j = 0; j < g.nlat; ++j)
     for (int k = 0; k < g.nlon; ++k) {

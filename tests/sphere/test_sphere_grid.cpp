@@ -36,7 +36,8 @@ TEST(SphereGrid, GaussNodesAreRootsAndSymmetric) {
   for (int j = 0; j < g.nlat; ++j) {
     EXPECT_EQ(g.cos_theta[j], -g.cos_theta[g.nlat - 1 - j]);
     // sin θ from θ itself agrees with √(1 − x²) where that is accurate.
-    if (std::abs(g.cos_theta[j]) < 0.5) EXPECT_NEAR(g.sin_theta[j], std::sqrt(1 - g.cos_theta[j] * g.cos_theta[j]), 1e-15);
+    if (std::abs(g.cos_theta[j]) < 0.5)
+      EXPECT_NEAR(g.sin_theta[j], std::sqrt(1 - g.cos_theta[j] * g.cos_theta[j]), 1e-15);
   }
   EXPECT_NEAR(integrate_power(g, 0), 2.0, 1e-13);
   EXPECT_NEAR(integrate_power(g, 4094), exact_power_integral(4094), 1e-13);
@@ -69,7 +70,8 @@ TEST(Legendre, OrthonormalUnderGaussQuadrature) {
       for (int k = m; k <= lmax; ++k) {
         double s = 0;
         for (int j = 0; j < g.nlat; ++j)
-          s += g.weights[j] * p[triangular_index(lmax, l, m) * g.nlat + j] * p[triangular_index(lmax, k, m) * g.nlat + j];
+          s += g.weights[j] * p[triangular_index(lmax, l, m) * g.nlat + j] *
+               p[triangular_index(lmax, k, m) * g.nlat + j];
         worst = std::max(worst, std::abs(2 * pi * s - (l == k ? 1.0 : 0.0)));
       }
   EXPECT_LT(worst, 1e-13);
