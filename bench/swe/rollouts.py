@@ -40,7 +40,7 @@ def persistence(data_stage, steps):
         for s in test:
             w = f[FIELD][s]
             errors.append([np.linalg.norm(w[t] - w[0]) / np.linalg.norm(w[t]) for t in range(1, steps + 1)])
-        return list(np.mean(errors, axis=0))
+        return [float(e) for e in np.mean(errors, axis=0)]
 
 
 result = {"name": "swe_sfno", "cases": []}

@@ -45,7 +45,9 @@ OptionsSchema<Settings> options() {
       .at_least(4)
       .at_most(1023)
       .smoke(21);
-  solver.key("dt", &S::Solver::dt, "time step in seconds (at most about 130 s at lmax 85 for a 10 km deep layer)")
+  solver
+      .key("dt", &S::Solver::dt,
+           "time step in seconds (refused above the AB3 gravity-wave limit: 140 s at lmax 85, 10 km deep)")
       .greater_than(0)
       .smoke(450);
   solver
@@ -129,6 +131,12 @@ ShallowWaterStage::ShallowWaterStage(const StageConfig& config) {
   steps_per_record_ = whole_steps(3600.0 * s.record_every_hours, s.solver.dt, "record_every_hours");
   spinup_steps_ = whole_steps(3600.0 * s.spinup_hours, s.solver.dt, "spinup_hours");
   records_ = s.records;
+  // One sample's trajectory of three fields is held in memory before it is written.
+  const double gib = 3.0 * (s.records + 1.0) * s.store.nlat * s.store.nlon * sizeof(double) / double(1L << 30);
+  FF_REQUIRE(
+      gib <= 8.0, InputError,
+      "records = {} on a {}x{} grid needs {:.1f} GiB per sample (limit 8): store fewer records or a coarser grid",
+      s.records, s.store.nlat, s.store.nlon, gib);
   train_ = s.samples.train;
   test_ = s.samples.test;
   dtype_ = s.dtype;

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace ff::operators {
 
 OptionsSchema<SfnoOptions> sfno_options() {
@@ -16,8 +18,8 @@ OptionsSchema<SfnoOptions> sfno_options() {
            {{"gauss", sphere::GridKind::gauss}, {"equiangular", sphere::GridKind::equiangular}},
            "latitudes of the data: gauss (Gauss–Legendre) or equiangular (poles included), "
            "as /grid kind sphere_gauss or sphere_equiangular");
-  o.key("nlat", &SfnoOptions::nlat, "latitudes of the data grid").at_least(2).smoke(16);
-  o.key("nlon", &SfnoOptions::nlon, "longitudes of the data grid").at_least(1).smoke(32);
+  o.key("nlat", &SfnoOptions::nlat, "latitudes of the data grid").at_least(2).at_most(4096).smoke(16);
+  o.key("nlon", &SfnoOptions::nlon, "longitudes of the data grid").at_least(1).at_most(8192).smoke(32);
   o.key("lmax", &SfnoOptions::lmax,
         "largest spherical-harmonic degree kept; 0: all the grid resolves (nlat − 1 on Gauss grids, "
         "(nlat − 1) / 2 on equiangular ones)")
@@ -32,11 +34,18 @@ OptionsSchema<SfnoOptions> sfno_options() {
 }
 
 void check_sfno_options(const SfnoOptions& options) {
-  const sphere::SphereGrid grid = sphere::make_sphere_grid(options.grid, options.nlat, options.nlon);
-  const int lmax = options.lmax > 0 ? options.lmax : grid.max_exact_degree();
-  FF_REQUIRE(lmax <= grid.max_exact_degree(), InputError,
-             "model.lmax: a {} grid of {} latitudes resolves degrees up to {}, not {}", sphere::to_string(options.grid),
-             options.nlat, grid.max_exact_degree(), lmax);
+  // The grid's exact degree without making the grid (its Gauss nodes take O(nlat²)).
+  const int exact = options.grid == sphere::GridKind::gauss ? options.nlat - 1 : (options.nlat - 1) / 2;
+  const int lmax = options.lmax > 0 ? options.lmax : exact;
+  FF_REQUIRE(lmax <= exact, InputError, "model.lmax: a {} grid of {} latitudes resolves degrees up to {}, not {}",
+             sphere::to_string(options.grid), options.nlat, exact, lmax);
+  // The analysis and synthesis matrices are [mmax + 1, lmax + 1, nlat] each.
+  const int mmax = std::min(lmax, (options.nlon - 1) / 2);
+  const double gib = 2.0 * (mmax + 1.0) * (lmax + 1.0) * options.nlat * sizeof(double) / double(1L << 30);
+  FF_REQUIRE(gib <= 4.0, InputError,
+             "model.nlat: the Legendre matrices of a {}x{} grid at lmax {} need {:.1f} GiB (limit 4); choose a smaller "
+             "lmax or grid",
+             options.nlat, options.nlon, lmax, gib);
 }
 
 BuiltModel build_sfno(SfnoOptions options, const DataShape& data) {
