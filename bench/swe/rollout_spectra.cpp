@@ -6,7 +6,7 @@
 // sphere dataset (FIELD: [sample, step, nlat, nlon], /params/sample naming the
 // data sample, /times the data times of the steps); FIELD is the vorticity.
 // Per step, the kinetic energy per degree of a nondivergent flow,
-// E(l) = a² Σ_m |ζ_lm|² / (l(l+1)) (m > 0 twice), is computed for the
+// E(l) ∝ Σ_m |ζ_lm|² / (l(l+1)) (m > 0 twice; the factor a²/2 left out), is computed for the
 // prediction and for the data at the same time, averaged over samples, with
 // the transform of solvers/sphere on the stored grid (degrees it resolves).
 // Prints one JSON line: per step the relative L2 error of the field, the

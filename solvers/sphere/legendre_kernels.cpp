@@ -198,7 +198,7 @@ inline bool unscale_lanes(BlockRecurrence& r, BlockScale& bs) {
 
 // ---- block starts (BlockStart) -------------------------------------------------
 
-void prepare(const LegendreOrder& o, BlockStart* start) {
+bool prepare(const LegendreOrder& o, BlockStart* start) {
   const int nl = o.lmax - o.m + 1;
   for (int b = 0; b < o.nhalf_padded; b += ring_block) {
     BlockStart& s = start[b / ring_block];
@@ -246,12 +246,14 @@ void prepare(const LegendreOrder& o, BlockStart* start) {
           changed |= static_cast<unsigned>(before.scale[v][k] != bs.scale[v][k]) << (lanes * v + k);
           unscaled |= static_cast<unsigned>(bs.scale[v][k] == 0.0) << (lanes * v + k);
         }
+      if (s.nevents == max_block_events) return false;
       s.event_i[s.nevents] = r.i;
       s.event_lanes[s.nevents] = changed;
       s.event_unscaled[s.nevents] = unscaled;
       ++s.nevents;
     }
   }
+  return true;
 }
 
 // ---- analysis: alm[i] = Σ_j P̄_{m+i,m}(x_j) (S_j or D_j) ----------------------

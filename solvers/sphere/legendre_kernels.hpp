@@ -44,14 +44,19 @@ struct LegendreOrder {
 // lanes at some later degrees (multiples of 4): `prepare` records these
 // events, so that the sums run the plain recurrence between them instead of
 // checking every fourth degree. Bit k of a lane mask is lane k of the block.
+// Each event unscales at least one lane by one power of 2^600; lanes of one
+// block are neighbours in latitude and differ by a few powers at most, so
+// four per lane is ample (prepare reports a block that needs more).
+constexpr int max_block_events = 4 * ring_block;
+
 struct BlockStart {
   int i;
   int scale[ring_block];
   double prev[ring_block], cur[ring_block];
   int nevents;
-  int event_i[ring_block];              // ascending degree indices
-  unsigned event_lanes[ring_block];     // lanes multiplied by 2^−600 there
-  unsigned event_unscaled[ring_block];  // the lanes unscaled after it
+  int event_i[max_block_events];              // ascending degree indices
+  unsigned event_lanes[max_block_events];     // lanes multiplied by 2^−600 there
+  unsigned event_unscaled[max_block_events];  // the lanes unscaled after it
 };
 
 // Per field f the half-ring inputs and outputs are arrays at
@@ -73,8 +78,9 @@ using InverseKernel = void (*)(const LegendreOrder&, int nfields, const double* 
                                const HalfRingSums& out, double* scratch);
 
 // Fills start[b] for the nhalf_padded / ring_block blocks of order o, from
-// o.pmm (recurrence) or o.table.
-using PrepareKernel = void (*)(const LegendreOrder&, BlockStart* start);
+// o.pmm (recurrence) or o.table. Returns false if a block has more than
+// max_block_events unscaling events (never seen; the caller stops).
+using PrepareKernel = bool (*)(const LegendreOrder&, BlockStart* start);
 
 struct LegendreKernels {
   const char* isa;

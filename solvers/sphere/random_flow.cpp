@@ -30,6 +30,9 @@ void set_random_balanced_state(ShallowWater& solver, const RandomFlowOptions& o,
       const std::size_t i = static_cast<std::size_t>(j) * g.nlon + k;
       mean_square += 0.5 * g.weights[j] / g.nlon * (u[i] * u[i] + v[i] * v[i]);
     }
+  FF_REQUIRE(mean_square > 0 && std::isfinite(mean_square), InputError,
+             "initial: the streamfunction spectrum (slope {}, max_degree {}) gives no representable flow", o.slope,
+             o.max_degree);
   const double scale = o.rms_speed / std::sqrt(mean_square);
   for (auto& c : psi) c *= scale;
 

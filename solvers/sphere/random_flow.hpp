@@ -17,7 +17,7 @@ namespace ff::sphere {
 struct RandomFlowOptions {
   double mean_depth = 1.0e4;  // m
   double rms_speed = 20.0;    // m/s
-  double slope = 3.0;         // spectral slope of ψ's variance per degree
+  double slope = 3.0;         // variance of each ψ_lm ∝ (l(l+1))^−slope
   int max_degree = 32;
 };
 

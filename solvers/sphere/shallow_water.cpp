@@ -155,13 +155,13 @@ ShallowWater::ShallowWater(const ShallowWaterOptions& options, std::vector<doubl
   for (std::vector<double>* s : {&d.u, &d.v, &d.zeta, &d.phi, &d.a, &d.b, &d.c, &d.e}) s->assign(n, 0.0);
   d.state.resize(d.size());
 
+  // 1 / (1 + (dt/τ) (l(l+1) / (L(L+1)))^p): the e-folding time τ at degree L,
+  // written without ν so that no radius over- or underflows it.
   d.hyperdiffusion.assign(o.lmax + 1, 1.0);
   if (o.hyperdiffusion_hours > 0) {
-    const double top = std::pow(o.lmax * (o.lmax + 1.0) / (o.radius * o.radius), o.hyperdiffusion_order);
-    const double nu = 1.0 / (o.hyperdiffusion_hours * 3600.0 * top);
-    for (int l = 0; l <= o.lmax; ++l)
-      d.hyperdiffusion[l] =
-          1.0 / (1.0 + o.dt * nu * std::pow(l * (l + 1.0) / (o.radius * o.radius), o.hyperdiffusion_order));
+    const double top = o.lmax * (o.lmax + 1.0), rate = o.dt / (o.hyperdiffusion_hours * 3600.0);
+    for (int l = 1; l <= o.lmax; ++l)
+      d.hyperdiffusion[l] = 1.0 / (1.0 + rate * std::pow(l * (l + 1.0) / top, o.hyperdiffusion_order));
   }
 }
 
@@ -210,11 +210,12 @@ void ShallowWater::advance(long steps) {
     d.time += d.options.dt;
     ++d.steps;
     double norm = 0;
-    for (const cd& x : d.state.geopotential) norm += std::norm(x);
-    for (const cd& x : d.state.vorticity) norm += std::norm(x);
+    for (const Coefficients* c : {&d.state.vorticity, &d.state.divergence, &d.state.geopotential})
+      for (const cd& x : *c) norm += std::norm(x);
     FF_REQUIRE(std::isfinite(norm), RunError,
-               "shallow water: the state is no longer finite at t = {} s (step {}); reduce dt ({} s)", d.time, d.steps,
-               d.options.dt);
+               "shallow water: the state is no longer finite at t = {} s (step {}; dt = {} s: a smaller dt, more "
+               "hyperdiffusion or a gentler initial state may help)",
+               d.time, d.steps, d.options.dt);
   }
 }
 

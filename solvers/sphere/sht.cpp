@@ -156,8 +156,16 @@ SphericalHarmonicTransform::SphericalHarmonicTransform(const SphereGrid& grid, c
   // Where each ring block starts to count, per order. P̄_mm is needed for nothing else.
   const int nblocks = d.nhalf_padded / detail::ring_block;
   d.starts.resize(static_cast<std::size_t>(o.mmax + 1) * nblocks);
+  int failed_order = -1;
 #pragma omp parallel for num_threads(o.threads) schedule(dynamic, 1)
-  for (int m = 0; m <= o.mmax; ++m) d.kernels->prepare(d.order(m), d.starts.data() + static_cast<long>(m) * nblocks);
+  for (int m = 0; m <= o.mmax; ++m)
+    if (!d.kernels->prepare(d.order(m), d.starts.data() + static_cast<long>(m) * nblocks)) {
+#pragma omp critical
+      failed_order = m;
+    }
+  FF_REQUIRE(failed_order < 0, RunError,
+             "SHT: order {} needs more than {} unscaling events in a block of latitudes (lmax {}, {} latitudes)",
+             failed_order, detail::max_block_events, o.lmax, grid.nlat);
   d.diagonal = DiagonalLegendre();
 
   d.nfreq_padded = round_up(d.nfreq, 4);
@@ -187,7 +195,8 @@ std::string SphericalHarmonicTransform::kernel_isa() const { return impl_->kerne
 
 std::size_t SphericalHarmonicTransform::legendre_bytes() const {
   const Impl& d = *impl_;
-  if (d.options.legendre == LegendreMode::table) return d.table.size() * sizeof(double) + d.starts.size() * sizeof(int);
+  if (d.options.legendre == LegendreMode::table)
+    return d.table.size() * sizeof(double) + d.starts.size() * sizeof(detail::BlockStart);
   return 4 * d.ncoeff * sizeof(double) + d.starts.size() * sizeof(detail::BlockStart);
 }
 

@@ -56,8 +56,8 @@ OptionsSchema<Settings> options() {
       .at_least(0);
 
   OptionsSchema<S::Planet> planet;
-  planet.key("radius", &S::Planet::radius, "sphere radius, m").greater_than(0);
-  planet.key("omega", &S::Planet::omega, "rotation rate, rad/s");
+  planet.key("radius", &S::Planet::radius, "sphere radius, m").greater_than(0).at_most(1e9);
+  planet.key("omega", &S::Planet::omega, "rotation rate, rad/s").at_least(-1e-2).at_most(1e-2);
   planet.key("gravity", &S::Planet::gravity, "gravitational acceleration, m/s^2").greater_than(0);
 
   OptionsSchema<S::Store> store;
@@ -72,7 +72,9 @@ OptionsSchema<Settings> options() {
   initial.key("mean_depth", &RandomFlowOptions::mean_depth, "mean layer depth, m").greater_than(0);
   initial.key("rms_speed", &RandomFlowOptions::rms_speed, "root mean square speed of the initial flow, m/s")
       .at_least(0);
-  initial.key("slope", &RandomFlowOptions::slope, "streamfunction variance per degree ~ (l(l+1))^-slope").at_least(0);
+  initial.key("slope", &RandomFlowOptions::slope, "variance of each streamfunction coefficient ~ (l(l+1))^-slope")
+      .at_least(0)
+      .at_most(20);
   initial.key("max_degree", &RandomFlowOptions::max_degree, "highest degree of the initial streamfunction")
       .at_least(1)
       .smoke(8);
@@ -96,8 +98,11 @@ OptionsSchema<Settings> options() {
   return o;
 }
 
-long whole_steps(double seconds, double dt, const char* key) {
+// Steps of dt in `seconds`: a whole number, at least `least`, at most 1e8.
+long whole_steps(double seconds, double dt, const char* key, long least) {
   const double steps = seconds / dt;
+  FF_REQUIRE(steps >= least - 0.5 && steps <= 1e8, InputError,
+             "{} ({} s) is {:.3g} steps of solver.dt ({} s); allowed: {} to 1e8", key, seconds, steps, dt, least);
   FF_REQUIRE(std::abs(steps - std::round(steps)) < 1e-9 * std::max(1.0, steps), InputError,
              "{} ({} s) must be a whole number of solver.dt ({} s)", key, seconds, dt);
   return std::lround(steps);
@@ -120,22 +125,26 @@ ShallowWaterStage::ShallowWaterStage(const StageConfig& config) {
   store_nlat_ = s.store.nlat;
   store_nlon_ = s.store.nlon;
   // Third-order Adams–Bashforth is stable for imaginary eigenvalues up to
-  // 0.72/dt; the fastest are gravity waves (plus advection) at degree lmax.
+  // 0.72/dt; the fastest are gravity waves (plus advection) at degree lmax,
+  // shifted by at most the Coriolis frequency 2|Ω|.
   const double L = s.solver.lmax,
                speed = std::sqrt(s.planet.gravity * s.initial.mean_depth) + 3.0 * s.initial.rms_speed;
-  const double dt_limit = 0.7 * s.planet.radius / (speed * std::sqrt(L * (L + 1.0)));
+  const double dt_limit = 0.7 / (speed * std::sqrt(L * (L + 1.0)) / s.planet.radius + 2.0 * std::abs(s.planet.omega));
   FF_REQUIRE(s.solver.dt <= dt_limit, InputError,
              "solver.dt = {} s is above the stable step of about {:.0f} s for lmax {} and a {} m deep layer "
              "(gravity waves at {:.0f} m/s plus 3 x rms_speed)",
              s.solver.dt, dt_limit, s.solver.lmax, s.initial.mean_depth, speed);
-  steps_per_record_ = whole_steps(3600.0 * s.record_every_hours, s.solver.dt, "record_every_hours");
-  spinup_steps_ = whole_steps(3600.0 * s.spinup_hours, s.solver.dt, "spinup_hours");
+  steps_per_record_ = whole_steps(3600.0 * s.record_every_hours, s.solver.dt, "record_every_hours", 1);
+  spinup_steps_ = whole_steps(3600.0 * s.spinup_hours, s.solver.dt, "spinup_hours", 0);
   records_ = s.records;
+  FF_REQUIRE(spinup_steps_ + double(records_) * steps_per_record_ <= 1e8, InputError,
+             "spinup_hours and records x record_every_hours make {:.3g} steps of solver.dt per sample (at most 1e8)",
+             spinup_steps_ + double(records_) * steps_per_record_);
   // One sample's trajectory of three fields is held in memory before it is written.
   const double gib = 3.0 * (s.records + 1.0) * s.store.nlat * s.store.nlon * sizeof(double) / double(1L << 30);
   FF_REQUIRE(
-      gib <= 8.0, InputError,
-      "records = {} on a {}x{} grid needs {:.1f} GiB per sample (limit 8): store fewer records or a coarser grid",
+      gib <= 4.0, InputError,
+      "records = {} on a {}x{} grid needs {:.1f} GiB per sample (limit 4): store fewer records or a coarser grid",
       s.records, s.store.nlat, s.store.nlon, gib);
   train_ = s.samples.train;
   test_ = s.samples.test;

@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdio>
 
 using namespace ff::sphere;
 
@@ -73,7 +72,6 @@ TEST(ShallowWater, TimeIntegrationIsThirdOrder) {
   }
   for (std::size_t k = 1; k < differences.size(); ++k) {
     const double order = std::log2(differences[k - 1] / differences[k]);
-    std::printf("observed order %zu: %.3f\n", k, order);
     EXPECT_NEAR(order, 3.0, 0.3) << "refinement " << k << ": differences " << differences[k - 1] << " and "
                                  << differences[k];
   }

@@ -360,7 +360,6 @@ TEST(Sfno, LearnsHeatKernelSmoothing) {
   RecordProperty("first_loss", fmt::format("{:.3e}", first));
   RecordProperty("last_loss", fmt::format("{:.3e}", last));
   RecordProperty("test_error", fmt::format("{:.3e}", test_error));
-  std::printf("SFNO smoothing: loss %.3e -> %.3e, test relative L2 %.3e\n", first, last, test_error);
   EXPECT_LT(last, first / 20);
   EXPECT_LT(test_error, 0.08);  // 0.037 here; the loss falls ~90×
 }

@@ -34,6 +34,11 @@ OptionsSchema<SfnoOptions> sfno_options() {
 }
 
 void check_sfno_options(const SfnoOptions& options) {
+  // Sizes far beyond any model that fits a machine are input errors, not allocation failures.
+  FF_REQUIRE(options.width <= 4096, InputError, "model.width: at most 4096, got {}", options.width);
+  FF_REQUIRE(options.layers <= 64, InputError, "model.layers: at most 64, got {}", options.layers);
+  FF_REQUIRE(options.projection <= 8192, InputError, "model.projection: at most 8192, got {}", options.projection);
+  FF_REQUIRE(options.mlp_ratio <= 16, InputError, "model.mlp_ratio: at most 16, got {}", options.mlp_ratio);
   // The grid's exact degree without making the grid (its Gauss nodes take O(nlat²)).
   const int exact = options.grid == sphere::GridKind::gauss ? options.nlat - 1 : (options.nlat - 1) / 2;
   const int lmax = options.lmax > 0 ? options.lmax : exact;
@@ -42,8 +47,9 @@ void check_sfno_options(const SfnoOptions& options) {
   // The analysis and synthesis matrices are [mmax + 1, lmax + 1, nlat] each.
   const int mmax = std::min(lmax, (options.nlon - 1) / 2);
   const double gib = 2.0 * (mmax + 1.0) * (lmax + 1.0) * options.nlat * sizeof(double) / double(1L << 30);
-  FF_REQUIRE(gib <= 4.0, InputError,
-             "model.nlat: the Legendre matrices of a {}x{} grid at lmax {} need {:.1f} GiB (limit 4); choose a smaller "
+  // Building them holds about four times as much for a moment.
+  FF_REQUIRE(gib <= 1.0, InputError,
+             "model.nlat: the Legendre matrices of a {}x{} grid at lmax {} need {:.1f} GiB (limit 1); choose a smaller "
              "lmax or grid",
              options.nlat, options.nlon, lmax, gib);
 }
