@@ -11,8 +11,8 @@ namespace {
 constexpr double pi = 3.14159265358979323846;
 using cd = std::complex<double>;
 
-// dζ/dt, dδ/dt and dΦ/dt of one state.
-struct Tendency {
+// ζ, δ and Φ of a state, or their rates of change.
+struct SpectralFields {
   Coefficients vorticity, divergence, geopotential;
   void resize(long n) {
     vorticity.assign(n, 0.0);
@@ -33,18 +33,19 @@ struct ShallowWater::Impl {
   ShallowWaterOptions options;
   std::unique_ptr<SphereCalculus> calculus;
   std::vector<double> coriolis;
-  Tendency state;       // ζ, δ, Φ
-  Tendency history[3];  // tendencies at steps n, n−1, n−2 (ring buffer)
+  SpectralFields state;       // ζ, δ, Φ
+  SpectralFields history[3];  // tendencies at steps n, n−1, n−2 (ring buffer)
   int history_count = 0, newest = 0;
-  std::vector<double> hyperdiffusion;  // per degree: 1 / (1 + dt ν (l(l+1)/a²)^p)
+  std::vector<double> hyperdiffusion;  // per degree: the implicit damping factor
   double time = 0;
   long steps = 0;
-  // grid scratch
+  // grid and spectral scratch
   std::vector<double> u, v, zeta, phi, a, b, c, e;
+  Coefficients discarded_curl, energy;
 
   long size() const { return calculus->coefficient_count(); }
 
-  void tendency(const Tendency& s, Tendency& out) {
+  void tendency(const SpectralFields& s, SpectralFields& out) {
     calculus->velocity_from_vorticity_divergence(s.vorticity.data(), s.divergence.data(), u.data(), v.data());
     calculus->synthesis(s.vorticity.data(), zeta.data());
     calculus->synthesis(s.geopotential.data(), phi.data());
@@ -61,16 +62,14 @@ struct ShallowWater::Impl {
       a[k] = phi[k] * u[k];
       b[k] = phi[k] * v[k];
     }
-    Coefficients unused(size());
-    calculus->vorticity_divergence(a.data(), b.data(), unused.data(), out.geopotential.data());
+    calculus->vorticity_divergence(a.data(), b.data(), discarded_curl.data(), out.geopotential.data());
     for (cd& x : out.geopotential) x = -x;
-    Coefficients energy(size());
     calculus->analysis(e.data(), energy.data());
     calculus->laplacian(energy.data());
     for (long k = 0; k < size(); ++k) out.divergence[k] -= energy[k];
   }
 
-  void damp(Tendency& s) const {
+  void damp(SpectralFields& s) const {
     const int L = options.lmax;
     for (int m = 0; m <= L; ++m)
       for (int l = m; l <= L; ++l) {
@@ -82,8 +81,8 @@ struct ShallowWater::Impl {
   }
 
   // s ← base + h · Σ c_i t_i
-  static void combine(Tendency& s, const Tendency& base, double h,
-                      std::initializer_list<std::pair<double, const Tendency*>> terms) {
+  static void combine(SpectralFields& s, const SpectralFields& base, double h,
+                      std::initializer_list<std::pair<double, const SpectralFields*>> terms) {
     for (std::size_t k = 0; k < base.vorticity.size(); ++k) {
       cd z = 0, d = 0, p = 0;
       for (const auto& [c, t] : terms) {
@@ -99,8 +98,8 @@ struct ShallowWater::Impl {
 
   void runge_kutta_step() {
     const double dt = options.dt;
-    Tendency k1, k2, k3, k4, stage;
-    for (Tendency* t : {&k1, &k2, &k3, &k4, &stage}) t->resize(size());
+    SpectralFields k1, k2, k3, k4, stage;
+    for (SpectralFields* t : {&k1, &k2, &k3, &k4, &stage}) t->resize(size());
     tendency(state, k1);
     combine(stage, state, 0.5 * dt, {{1.0, &k1}});
     tendency(stage, k2);
@@ -112,18 +111,19 @@ struct ShallowWater::Impl {
     remember(std::move(k1));
   }
 
+  // The new rate goes into the slot of the oldest, which AB3 no longer needs.
   void adams_bashforth_step() {
-    Tendency now;
-    now.resize(size());
+    newest = (newest + 1) % 3;
+    SpectralFields& now = history[newest];
+    if (static_cast<long>(now.vorticity.size()) != size()) now.resize(size());
     tendency(state, now);
-    remember(std::move(now));
-    const Tendency& f0 = history[newest];
-    const Tendency& f1 = history[(newest + 2) % 3];
-    const Tendency& f2 = history[(newest + 1) % 3];
-    combine(state, state, options.dt / 12.0, {{23.0, &f0}, {-16.0, &f1}, {5.0, &f2}});
+    history_count = std::min(history_count + 1, 3);
+    const SpectralFields& f1 = history[(newest + 2) % 3];
+    const SpectralFields& f2 = history[(newest + 1) % 3];
+    combine(state, state, options.dt / 12.0, {{23.0, &now}, {-16.0, &f1}, {5.0, &f2}});
   }
 
-  void remember(Tendency&& t) {
+  void remember(SpectralFields&& t) {
     newest = (newest + 1) % 3;
     history[newest] = std::move(t);
     history_count = std::min(history_count + 1, 3);
@@ -154,6 +154,8 @@ ShallowWater::ShallowWater(const ShallowWaterOptions& options, std::vector<doubl
   d.coriolis = std::move(coriolis);
   for (std::vector<double>* s : {&d.u, &d.v, &d.zeta, &d.phi, &d.a, &d.b, &d.c, &d.e}) s->assign(n, 0.0);
   d.state.resize(d.size());
+  d.discarded_curl.resize(d.size());
+  d.energy.resize(d.size());
 
   // 1 / (1 + (dt/τ) (l(l+1) / (L(L+1)))^p): the e-folding time τ at degree L,
   // written without ν so that no radius over- or underflows it.

@@ -24,15 +24,16 @@ SfnoImpl::SfnoImpl(const SfnoOptions& options) : options_(options) {
   transform_ = register_module("transform", SphericalTransform(sht));
   o.lmax = transform_->lmax();
 
-  // cos/sin of latitude (π/2 − θ) and of longitude at every grid point.
-  const sphere::SphereGrid grid = sphere::make_sphere_grid(o.grid, o.nlat, o.nlon);
-  const torch::Tensor theta = torch::tensor(grid.theta, torch::kFloat64).view({o.nlat, 1}).expand({o.nlat, o.nlon});
-  const torch::Tensor phi =
-      torch::arange(o.nlon, torch::kFloat64).mul(2.0 * M_PI / o.nlon).view({1, o.nlon}).expand({o.nlat, o.nlon});
-  positional_ = register_buffer("positional",
-                                torch::stack({torch::sin(theta), torch::cos(theta), torch::cos(phi), torch::sin(phi)})
-                                    .unsqueeze(0)
-                                    .to(torch::kFloat32));
+  if (o.positional) {  // cos/sin of latitude (π/2 − θ) and of longitude at every grid point
+    const sphere::SphereGrid grid = sphere::make_sphere_grid(o.grid, o.nlat, o.nlon);
+    const torch::Tensor theta = torch::tensor(grid.theta, torch::kFloat64).view({o.nlat, 1}).expand({o.nlat, o.nlon});
+    const torch::Tensor phi =
+        torch::arange(o.nlon, torch::kFloat64).mul(2.0 * M_PI / o.nlon).view({1, o.nlon}).expand({o.nlat, o.nlon});
+    positional_ = register_buffer("positional",
+                                  torch::stack({torch::sin(theta), torch::cos(theta), torch::cos(phi), torch::sin(phi)})
+                                      .unsqueeze(0)
+                                      .to(torch::kFloat32));
+  }
 
   const int hidden = std::max(1, static_cast<int>(std::lround(o.mlp_ratio * o.width)));
   lift_ = register_module("lift", PointwiseLinear(o.in_channels + (o.positional ? 4 : 0), o.width));
