@@ -18,6 +18,16 @@ namespace ff {
 void for_each_local_sample(DatasetWriter& writer, const RunContext& context,
                            const std::function<void(long sample)>& make_sample);
 
+// The same loop with `workers` threads: `compute(i, worker)` runs for up to
+// `workers` samples at once, each on its own thread with its own worker
+// index (so each worker keeps its own solver and buffers), then
+// `write(i, worker)` runs on the calling thread in sample order, because
+// HDF5 writes are serial. Which worker computes a sample never changes its
+// values, so any number of workers gives the same file.
+void for_each_local_sample(DatasetWriter& writer, const RunContext& context, int workers,
+                           const std::function<void(long sample, int worker)>& compute,
+                           const std::function<void(long sample, int worker)>& write);
+
 // The `samples` map of a dataset stage: `train` samples (indices 0 ..
 // train-1) and `test` samples after them, with their defaults and the caps
 // `--smoke` applies.

@@ -77,6 +77,7 @@ SolverTiming time_solver(long steps, long warmup, int rounds, std::uint64_t seed
   options.n = solve_n;
   options.nu = nu;
   options.dt = dt;
+  options.scheme = ff::spectral::TimeScheme::fno;  // the data protocol's step
   ff::spectral::NavierStokes2D solver(options, fno_forcing(solve_n));
   solver.set_vorticity(w0.data());
   solver.advance(warmup);

@@ -61,7 +61,7 @@ struct RealFFT::Plans {
   fftw_plan forward = nullptr, inverse = nullptr;
 };
 
-RealFFT::RealFFT(std::vector<int> shape) : shape_(std::move(shape)), plans_(std::make_unique<Plans>()) {
+RealFFT::RealFFT(std::vector<int> shape, int threads) : shape_(std::move(shape)), plans_(std::make_unique<Plans>()) {
   FF_REQUIRE(!shape_.empty() && shape_.size() <= 3, InputError, "FFT grids are 1D, 2D or 3D, got {}D", shape_.size());
   for (int n : shape_) FF_REQUIRE(n >= 2, InputError, "FFT grid size must be at least 2, got {}", n);
   real_size_ = 1;
@@ -70,7 +70,8 @@ RealFFT::RealFFT(std::vector<int> shape) : shape_(std::move(shape)), plans_(std:
 
   std::lock_guard<std::mutex> lock(planner_mutex());
   init_fftw_threads_once();
-  fftw_plan_with_nthreads(fft_threads());
+  FF_REQUIRE(threads >= 1, InputError, "an FFT needs at least one thread");
+  fftw_plan_with_nthreads(threads);
   plans_->real = fftw_alloc_real(real_size_);
   plans_->spectrum = fftw_alloc_complex(spectral_size_);
   const int rank = static_cast<int>(shape_.size());

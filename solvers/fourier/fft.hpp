@@ -55,9 +55,14 @@ using SpectrumBuffer = std::vector<std::complex<double>, FftAllocator<std::compl
 
 inline int wavenumber(int index, int n) { return index <= n / 2 ? index : index - n; }
 
+// Threads used by FFTW plans, from FIELDFORGE_THREADS (default 1).
+int fft_threads();
+
 class RealFFT {
  public:
-  explicit RealFFT(std::vector<int> shape);
+  // `threads` FFTW threads (FIELDFORGE_THREADS by default; code that runs one
+  // plan per worker thread asks for 1).
+  explicit RealFFT(std::vector<int> shape, int threads = fft_threads());
   ~RealFFT();
   RealFFT(const RealFFT&) = delete;
   RealFFT& operator=(const RealFFT&) = delete;
@@ -82,9 +87,6 @@ class RealFFT {
   long real_size_ = 0, spectral_size_ = 0;
   std::unique_ptr<Plans> plans_;
 };
-
-// Threads used by FFTW plans, from FIELDFORGE_THREADS (default 1).
-int fft_threads();
 
 // FFTW's planner is not thread-safe: code outside RealFFT that makes or
 // destroys plans holds this lock. Taking it also initialises FFTW's threads.

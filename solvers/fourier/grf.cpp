@@ -21,8 +21,8 @@ void check_covariance(const GrfOptions& options) {
              lowest_k2, options.sigma, options.tau, options.alpha);
 }
 
-GaussianRandomField::GaussianRandomField(const GrfOptions& options)
-    : options_(options), fft_(std::vector<int>(options.dim, options.n)) {
+GaussianRandomField::GaussianRandomField(const GrfOptions& options, int threads)
+    : options_(options), fft_(std::vector<int>(options.dim, options.n), threads) {
   check_covariance(options);
   const auto modes = half_spectrum_modes(fft_.shape());
   sqrt_variance_.resize(modes.size());

@@ -28,7 +28,7 @@ void check_covariance(const GrfOptions& options);
 
 class GaussianRandomField {
  public:
-  explicit GaussianRandomField(const GrfOptions& options);
+  explicit GaussianRandomField(const GrfOptions& options, int threads = fft_threads());
 
   // Variance λ_k of the Fourier coefficient of mode k.
   double mode_variance(const std::array<int, 3>& k) const;

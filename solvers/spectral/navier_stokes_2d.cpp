@@ -4,82 +4,167 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 namespace ff::spectral {
+namespace {
+
+std::vector<double> linear_rate(const SpectralGrid& grid, const NavierStokes2DOptions& o) {
+  std::vector<double> rate = diffusion_rate(grid, o.nu);
+  for (double& r : rate) r -= o.drag;
+  return rate;
+}
+
+// The FNO generator keeps |k_a| ≤ (2/3)·floor(n/2) on both axes; for n a
+// multiple of 3 that is one mode more than Orszag's 3|k_a| < n.
+std::vector<double> fno_mask(int n) {
+  const int half = static_cast<int>(n / 2 + 1);
+  std::vector<double> mask(static_cast<long>(n) * half);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < half; ++j) {
+      const int kx = std::abs(wavenumber(i, n));
+      mask[static_cast<long>(i) * half + j] = 3 * kx <= 2 * (n / 2) && 3 * j <= 2 * (n / 2) ? 1.0 : 0.0;
+    }
+  return mask;
+}
+
+}  // namespace
 
 NavierStokes2D::NavierStokes2D(const NavierStokes2DOptions& options, const std::vector<double>& forcing)
-    : options_(options), fft_({options.n, options.n}), grid_({options.n, options.n}) {
-  const long n2 = static_cast<long>(options.n) * options.n;
+    : options_(options),
+      grid_({options.n, options.n}),
+      single_({options.n, options.n}, 1, options.threads),
+      velocity_and_gradient_({options.n, options.n}, 4, options.threads),
+      ifrk4_(linear_rate(grid_, options), 1),
+      dealias_(options.scheme == TimeScheme::fno ? fno_mask(options.n) : grid_.dealias) {
+  const long n2 = static_cast<long>(options.n) * options.n, m = grid_.size;
   FF_REQUIRE(forcing.empty() || static_cast<long>(forcing.size()) == n2, InputError,
              "forcing has {} values, the {}x{} grid needs {}", forcing.size(), options.n, options.n, n2);
-  const long m = grid_.size;
-  for (auto* b : {&w_hat_, &f_hat_, &predictor_, &n0_, &n1_, &work_hat_}) b->assign(m, 0.0);
-  for (auto* b : {&u_, &v_, &wx_, &wy_}) b->assign(n2, 0.0);
-  if (!forcing.empty()) fft_.forward(forcing.data(), f_hat_.data());
-
+  for (auto* b : {&w_hat_, &f_hat_, &first_, &one_hat_}) b->assign(m, 0.0);
+  four_hat_.assign(4 * m, 0.0);
+  four_fields_.assign(4 * n2, 0.0);
+  product_.assign(n2, 0.0);
+  if (!forcing.empty()) {
+    std::copy(forcing.begin(), forcing.end(), product_.begin());
+    single_.forward_unnormalized(product_, f_hat_);
+    for (auto& c : f_hat_) c /= static_cast<double>(n2);
+  }
+  const std::vector<double> rate = linear_rate(grid_, options);
   explicit_factor_.resize(m);
   implicit_factor_.resize(m);
   for (long i = 0; i < m; ++i) {
-    const double half_step_l = 0.5 * options.dt * (-options.nu * grid_.kappa_squared[i] - options.drag);
-    explicit_factor_[i] = 1.0 + half_step_l;
-    implicit_factor_[i] = 1.0 / (1.0 - half_step_l);
+    explicit_factor_[i] = 1.0 + 0.5 * options.dt * rate[i];
+    implicit_factor_[i] = 1.0 / (1.0 - 0.5 * options.dt * rate[i]);
   }
 }
 
 void NavierStokes2D::set_vorticity(const double* w) {
-  fft_.forward(w, w_hat_.data());
+  const long n2 = static_cast<long>(product_.size());
+  std::copy(w, w + n2, product_.begin());
+  single_.forward_unnormalized(product_, w_hat_);
+  for (auto& c : w_hat_) c /= static_cast<double>(n2);
   time_ = 0;
   steps_ = 0;
 }
 
-void NavierStokes2D::vorticity(double* w) { fft_.inverse(w_hat_.data(), w); }
+void NavierStokes2D::set_spectrum(const std::complex<double>* w_hat) {
+  std::copy(w_hat, w_hat + grid_.size, w_hat_.begin());
+  time_ = 0;
+  steps_ = 0;
+}
 
-void NavierStokes2D::advection(const SpectrumBuffer& w_hat, SpectrumBuffer& out) {
-  const long m = grid_.size, n2 = static_cast<long>(u_.size());
+void NavierStokes2D::vorticity(double* w) {
+  one_hat_ = w_hat_;
+  single_.inverse_destroying(one_hat_, product_);
+  std::copy(product_.begin(), product_.end(), w);
+}
+
+void NavierStokes2D::tendency(const SpectrumBuffer& w_hat, SpectrumBuffer& out) {
+  const long m = grid_.size, n2 = static_cast<long>(product_.size());
   const auto& kx = grid_.kappa[0];
   const auto& ky = grid_.kappa[1];
   const std::complex<double> i_unit(0, 1);
 
-  // u = ψ_y, v = −ψ_x with ψ̂ = ŵ/|κ|², then the two gradients of w.
-  auto spectral_field = [&](RealBuffer& target, auto coefficient) {
-    for (long k = 0; k < m; ++k) work_hat_[k] = coefficient(k);
-    fft_.inverse_destroying(work_hat_, target);
-  };
-  auto psi = [&](long k) { return grid_.kappa_squared[k] > 0 ? w_hat[k] / grid_.kappa_squared[k] : 0.0; };
-  spectral_field(u_, [&](long k) { return i_unit * ky[k] * psi(k); });
-  spectral_field(v_, [&](long k) { return -i_unit * kx[k] * psi(k); });
-  spectral_field(wx_, [&](long k) { return i_unit * kx[k] * w_hat[k]; });
-  spectral_field(wy_, [&](long k) { return i_unit * ky[k] * w_hat[k]; });
+  // u = ψ_y, v = −ψ_x with ψ̂ = ŵ/|κ|², and the two gradients of w, in one batch.
+  std::complex<double>* u = four_hat_.data();
+  std::complex<double>* v = u + m;
+  std::complex<double>* w_x = v + m;
+  std::complex<double>* w_y = w_x + m;
+  for (long k = 0; k < m; ++k) {
+    const double k2 = grid_.kappa_squared[k];
+    const std::complex<double> i_psi = k2 > 0 ? i_unit * w_hat[k] / k2 : 0.0, i_w = i_unit * w_hat[k];
+    u[k] = ky[k] * i_psi;
+    v[k] = -kx[k] * i_psi;
+    w_x[k] = kx[k] * i_w;
+    w_y[k] = ky[k] * i_w;
+  }
+  velocity_and_gradient_.inverse_destroying(four_hat_, four_fields_);
 
+  const double* uu = four_fields_.data();
+  const double* vv = uu + n2;
+  const double* gx = vv + n2;
+  const double* gy = gx + n2;
   double speed = 0, sum = 0;  // the sum is non-finite when any term is
   for (long j = 0; j < n2; ++j) {
-    speed = std::max(speed, std::abs(u_[j]) + std::abs(v_[j]));
-    wx_[j] = -(u_[j] * wx_[j] + v_[j] * wy_[j]);
-    sum += u_[j] + v_[j] + wx_[j];
+    speed = std::max(speed, std::abs(uu[j]) + std::abs(vv[j]));
+    product_[j] = -(uu[j] * gx[j] + vv[j] * gy[j]);
+    sum += product_[j];
   }
-  FF_REQUIRE(std::isfinite(sum), RunError, "the flow is not finite at t = {:.6g} (step {})", time_, steps_);
-  cfl_ = options_.dt * speed * options_.n;
-  FF_REQUIRE(cfl_ <= options_.max_cfl, RunError,
-             "CFL number dt*max(|u|+|v|)*n = {:.5g} exceeds {:.5g} at t = {:.6g} (step {}): reduce dt", cfl_,
-             options_.max_cfl, time_, steps_);
+  FF_REQUIRE(std::isfinite(sum) && std::isfinite(speed), RunError, "the flow is not finite at t = {:.6g} (step {})",
+             time_, steps_);
+  speed_ = speed;
 
-  fft_.forward_unnormalized(wx_, out);
+  single_.forward_unnormalized(product_, out);
   const double scale = 1.0 / static_cast<double>(n2);
-  for (long k = 0; k < m; ++k) out[k] *= grid_.dealias[k] * scale;
+  for (long k = 0; k < m; ++k) out[k] = out[k] * (dealias_[k] * scale) + f_hat_[k];
+}
+
+void NavierStokes2D::check_cfl(double h) const {
+  const double cfl = h * speed_ * options_.n;
+  FF_REQUIRE(cfl <= options_.max_cfl, RunError,
+             "CFL number dt*max(|u|+|v|)*n = {:.5g} exceeds {:.5g} at t = {:.6g} (step {}): reduce dt", cfl,
+             options_.max_cfl, time_, steps_);
+}
+
+void NavierStokes2D::step(double h) {
+  if (options_.scheme == TimeScheme::fno) {
+    for (long k = 0; k < grid_.size; ++k)
+      w_hat_[k] = (explicit_factor_[k] * w_hat_[k] + h * first_[k]) * implicit_factor_[k];
+  } else {
+    ifrk4_.step(w_hat_, first_, time_, h,
+                [this](const SpectrumBuffer& state, double, SpectrumBuffer& out) { tendency(state, out); });
+  }
+  ++steps_;
 }
 
 void NavierStokes2D::advance(long steps) {
-  const long m = grid_.size;
-  const double dt = options_.dt;
   for (long s = 0; s < steps; ++s) {
-    advection(w_hat_, n0_);
-    for (long k = 0; k < m; ++k)
-      predictor_[k] = (explicit_factor_[k] * w_hat_[k] + dt * (f_hat_[k] + n0_[k])) * implicit_factor_[k];
-    advection(predictor_, n1_);
-    for (long k = 0; k < m; ++k)
-      w_hat_[k] = (explicit_factor_[k] * w_hat_[k] + dt * (f_hat_[k] + 0.5 * (n0_[k] + n1_[k]))) * implicit_factor_[k];
-    ++steps_;
-    time_ = steps_ * dt;
+    tendency(w_hat_, first_);
+    check_cfl(options_.dt);
+    step(options_.dt);
+    time_ += options_.dt;
+  }
+}
+
+void NavierStokes2D::advance_to(double t) {
+  const double span = t - time_;
+  if (options_.scheme == TimeScheme::fno || options_.cfl <= 0) {
+    const long steps = std::lround(span / options_.dt);
+    FF_REQUIRE(steps >= 0 && std::abs(span - steps * options_.dt) <= 1e-9 * std::max(1.0, std::abs(t)), InputError,
+               "advancing from t = {:.9g} to {:.9g} is not a whole number of steps dt = {:.9g}", time_, t, options_.dt);
+    advance(steps);
+    time_ = t;  // rather than the sum of the steps
+    return;
+  }
+  while (t - time_ > 1e-12 * std::max(1.0, std::abs(t))) {
+    tendency(w_hat_, first_);
+    const double remaining = t - time_;
+    const double allowed = speed_ > 0 ? std::min(options_.dt, options_.cfl / (speed_ * options_.n)) : options_.dt;
+    const double steps_left = std::ceil(remaining / allowed * (1 - 1e-12));
+    const double h = remaining / steps_left;
+    check_cfl(h);
+    step(h);
+    time_ = steps_left == 1 ? t : time_ + h;
   }
 }
 

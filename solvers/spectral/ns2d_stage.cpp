@@ -1,27 +1,37 @@
 #include "solvers/spectral/ns2d_stage.hpp"
 
+#include "core/error.hpp"
 #include "core/hash.hpp"
 #include "core/timer.hpp"
 #include "io/sample_loop.hpp"
 #include "solvers/fourier/covariance_options.hpp"
 #include "solvers/fourier/plan_sharing.hpp"
 #include "solvers/spectral/recording.hpp"
+#include "solvers/spectral/spectral_resampling.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <cmath>
+#include <memory>
 
 namespace ff::spectral {
 
 namespace {
 
+constexpr double fno_generator_dt = 1e-4;  // ns_2d.py's step at 256²
+constexpr int fno_generator_grid = 256;
+// Below this solve grid a second FFTW thread slows one sample down (README.md).
+constexpr int smallest_grid_for_fft_threads = 512;
+
 struct Settings {
   struct Grid {
-    int n = 256;
+    int n = 0;  // 0: default_solve_grid
   };
   Grid grid;
   long store_n = 64;
-  double nu = 1e-3, drag = 0.0, dt = 1e-4, max_cfl = 1.0, final_time = 50.0, record_every = 1.0;
+  int sample_grid = fno_generator_grid;
+  TimeScheme scheme = TimeScheme::ifrk4;
+  double nu = 1e-3, drag = 0.0, dt = 0.0, cfl = 0.5, max_cfl = 1.0, final_time = 50.0, record_every = 1.0;
   NavierStokes2DStage::Forcing forcing;
   GrfOptions initial;
   SampleSplit samples;
@@ -33,7 +43,12 @@ OptionsSchema<Settings> options() {
   using S = Settings;
   using F = NavierStokes2DStage::Forcing;
   OptionsSchema<S::Grid> grid;
-  grid.key("n", &S::Grid::n, "solve grid points per axis").at_least(8).at_most(8192).smoke(32);
+  grid.key("n", &S::Grid::n,
+           "solve grid points per axis (default: 256 for scheme fno, else the coarsest grid measured to beat the "
+           "FNO generator's dataset error for store_n and nu, see README)")
+      .at_least(8)
+      .at_most(8192)
+      .smoke(32);
 
   OptionsSchema<F> forcing;
   forcing
@@ -46,13 +61,30 @@ OptionsSchema<Settings> options() {
 
   OptionsSchema<S> o;
   o.map("grid", &S::grid, grid, "periodic solve grid on [0,1)^2");
-  o.key("store_n", &S::store_n, "stored points per axis (every grid.n/store_n-th point)").at_least(2).smoke(16);
+  o.key("store_n", &S::store_n, "stored points per axis (point values of the solution, any size)")
+      .at_least(2)
+      .at_most(8192)
+      .smoke(16);
+  o.key("sample_grid", &S::sample_grid,
+        "grid the initial GRF is drawn on (then carried to the solve grid), so that datasets solved on different "
+        "grids start from the same fields")
+      .def(fno_generator_grid)
+      .at_least(8)
+      .at_most(8192)
+      .smoke(32);
+  o.choice("scheme", &S::scheme, {{"ifrk4", TimeScheme::ifrk4}, {"fno", TimeScheme::fno}},
+           "ifrk4: integrating-factor RK4 with CFL-controlled steps; fno: the FNO generator's step (one explicit "
+           "advection term, Crank-Nicolson), to reproduce its datasets")
+      .def("ifrk4");
   o.key("nu", &S::nu, "viscosity").greater_than(0);
   o.key("drag", &S::drag, "linear drag mu (Kolmogorov flow)").at_least(0);
-  o.key("dt", &S::dt, "time step").greater_than(0);
-  o.key("max_cfl", &S::max_cfl, "stop a sample when dt*max(|u|+|v|)*n exceeds this").greater_than(0);
+  o.key("dt", &S::dt,
+        "fno: the time step (default 1e-4, the generator's); ifrk4: the largest step (default record_every)")
+      .greater_than(0);
+  o.key("cfl", &S::cfl, "ifrk4: steps shrink so that dt*max(|u|+|v|)*n stays below this").def(0.5).greater_than(0);
+  o.key("max_cfl", &S::max_cfl, "stop a sample when dt*max(|u|+|v|)*n exceeds this").def(1.0).greater_than(0);
   o.key("final_time", &S::final_time, "end time T").greater_than(0).smoke(0.02);
-  o.key("record_every", &S::record_every, "record w every this much time (a multiple of dt; T a multiple of it)")
+  o.key("record_every", &S::record_every, "record w every this much time (T a multiple of it)")
       .greater_than(0)
       .smoke(0.01);
   o.map("forcing", &S::forcing, forcing, "time-independent vorticity forcing f");
@@ -64,94 +96,141 @@ OptionsSchema<Settings> options() {
   return o;
 }
 
+// What one worker thread owns: its solver and the buffers of one sample.
+struct Worker {
+  Worker(const NavierStokes2DOptions& solver_options, const std::vector<double>& f, const GrfOptions& initial,
+         int store_n)
+      : solver(solver_options, f),
+        grf(initial, 1),
+        drawn_fft({initial.n, initial.n}, 1),
+        to_store(solver_options.n, store_n),
+        drawn(grf.size()),
+        drawn_hat(drawn_fft.spectral_size()),
+        solve_hat(solver.spectrum().size()),
+        w0(static_cast<long>(store_n) * store_n) {}
+
+  NavierStokes2D solver;
+  GaussianRandomField grf;
+  RealFFT drawn_fft;
+  PointSampler to_store;
+  std::vector<double> drawn;
+  std::vector<std::complex<double>> drawn_hat, solve_hat;
+  std::vector<double> w0, trajectory;
+};
+
 }  // namespace
+
+int NavierStokes2DStage::default_solve_grid(long store_n, double nu) {
+  (void)nu;
+  // Stored modes up to store_n/2 stay inside the 2/3 band of 1.5 store_n.
+  return static_cast<int>(3 * ((store_n + 1) / 2));
+}
+
+std::vector<double> NavierStokes2DStage::forcing_on_grid(const Forcing& forcing, int n) {
+  std::vector<double> f(static_cast<long>(n) * n, 0.0);
+  if (forcing.kind == Forcing::Kind::none) return f;
+  const double two_pi = 2 * M_PI;
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) {
+      const double x = double(i) / n, y = double(j) / n;
+      const double k = forcing.wavenumber;
+      f[static_cast<long>(i) * n + j] = forcing.kind == Forcing::Kind::fno
+                                            ? 0.1 * (std::sin(two_pi * (x + y)) + std::cos(two_pi * (x + y)))
+                                            : -forcing.amplitude * two_pi * k * std::cos(two_pi * k * y);
+    }
+  return f;
+}
 
 Schema NavierStokes2DStage::schema() { return options().schema(); }
 
 NavierStokes2DStage::NavierStokes2DStage(const StageConfig& config) {
   const Settings s = options().read(config);
-  initial_ = on_grid(s.initial, 2, s.grid.n);
+  const bool fno = s.scheme == TimeScheme::fno;
+  store_n_ = static_cast<int>(s.store_n);
+  times_ = record_times(s.final_time, s.record_every);
+  solver_.n = s.grid.n > 0 ? s.grid.n : fno ? fno_generator_grid : default_solve_grid(s.store_n, s.nu);
+  solver_.nu = s.nu;
+  solver_.drag = s.drag;
+  solver_.scheme = s.scheme;
+  solver_.dt = s.dt > 0 ? s.dt : fno ? fno_generator_dt : s.record_every;
+  solver_.cfl = fno ? 0.0 : s.cfl;
+  solver_.max_cfl = s.max_cfl;
+  if (fno) steps_between(s.record_every, solver_.dt, "record_every", "dt");
+  FF_REQUIRE(fno || s.cfl <= s.max_cfl, InputError, "cfl = {} exceeds max_cfl = {}", s.cfl, s.max_cfl);
+  initial_ = on_grid(s.initial, 2, s.sample_grid);
   forcing_ = s.forcing;
-  recording_ = make_recording(s.grid.n, s.store_n, s.final_time, s.record_every);
-  steps_per_record_ = steps_between(s.record_every, s.dt, "record_every", "dt");
   train_ = s.samples.train;
   test_ = s.samples.test;
   dtype_ = s.dtype;
   out_ = s.out;
-  solver_.n = s.grid.n;
-  solver_.nu = s.nu;
-  solver_.drag = s.drag;
-  solver_.dt = s.dt;
-  solver_.max_cfl = s.max_cfl;
-}
-
-std::vector<double> NavierStokes2DStage::forcing() const {
-  const int n = solver_.n;
-  std::vector<double> f(static_cast<long>(n) * n, 0.0);
-  if (forcing_.kind == Forcing::Kind::none) return f;
-  const double two_pi = 2 * M_PI;
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < n; ++j) {
-      const double x = double(i) / n, y = double(j) / n;
-      const double k = forcing_.wavenumber;
-      f[static_cast<long>(i) * n + j] = forcing_.kind == Forcing::Kind::fno
-                                            ? 0.1 * (std::sin(two_pi * (x + y)) + std::cos(two_pi * (x + y)))
-                                            : -forcing_.amplitude * two_pi * k * std::cos(two_pi * k * y);
-    }
-  return f;
 }
 
 void NavierStokes2DStage::run(const RunContext& context) {
   ScopedTimer timer("generate.ns2d");
-  const std::vector<double> f = forcing();
-  share_fft_plans(
-      [&] {
-        NavierStokes2D plan_solver(solver_, f);
-        GaussianRandomField plan_grf(initial_);
-      },
-      wisdom_file_for(context.stage_dir));
-  NavierStokes2D ns(solver_, f);
-  GaussianRandomField grf(initial_);
-
-  const auto s = static_cast<std::uint64_t>(recording_.store_n);
-  const long plane = static_cast<long>(recording_.store_n) * recording_.store_n,
-             n_times = static_cast<long>(recording_.times.size());
+  const std::vector<double> f = forcing_on_grid(forcing_, solver_.n);
+  const auto s = static_cast<std::uint64_t>(store_n_);
+  const long plane = static_cast<long>(store_n_) * store_n_, n_times = static_cast<long>(times_.size());
   DatasetLayout layout;
-  layout.grid.shape = {recording_.store_n, recording_.store_n};
+  layout.grid.shape = {store_n_, store_n_};
   layout.grid.extent = {1.0, 1.0};
-  layout.times = recording_.times;
+  layout.times = times_;
   layout.fields = {{"inputs/w0", {s, s}, dtype_, {}},
                    {"inputs/f", {s, s}, dtype_, {}},
                    {"outputs/w",
                     {static_cast<std::uint64_t>(n_times), s, s},
                     dtype_,
-                    {{"solve_n", double(solver_.n)}, {"dt", solver_.dt}, {"drag", solver_.drag}}},
+                    {{"solve_n", double(solver_.n)},
+                     {"dt", solver_.dt},
+                     {"cfl", solver_.cfl},
+                     {"scheme_fno", solver_.scheme == TimeScheme::fno ? 1.0 : 0.0},
+                     {"drag", solver_.drag}}},
                    {"params/nu", {}, DType::float64, {}}};
   layout.split_contiguous(train_, test_);
-
   DatasetWriter writer(out_, layout, context.provenance());
-  std::vector<double> stored_f(plane);
-  subsample(f.data(), 2, solver_.n, recording_.stride, stored_f.data());
+
+  // Several samples on this rank: one sample per thread, each with one FFTW
+  // thread, so results do not depend on the thread count. One sample: FFTW
+  // threads where they pay.
+  const long local = writer.local_samples().size();
+  const int workers = static_cast<int>(std::max<long>(1, std::min<long>(fft_threads(), local)));
+  NavierStokes2DOptions per_worker = solver_;
+  per_worker.threads = workers == 1 && solver_.n >= smallest_grid_for_fft_threads ? fft_threads() : 1;
+
+  std::vector<std::unique_ptr<Worker>> pool(workers);
+  share_fft_plans([&] { Worker plans(per_worker, f, initial_, store_n_); }, wisdom_file_for(context.stage_dir));
+  for (auto& w : pool) {
+    w = std::make_unique<Worker>(per_worker, f, initial_, store_n_);
+    w->trajectory.resize(n_times * plane);
+  }
+  const std::vector<double> stored_f = forcing_on_grid(forcing_, store_n_);
   const std::uint64_t stream = fnv1a64(context.stage_name);
-  std::vector<double> w(f.size()), stored(plane), trajectory(n_times * plane);
-  for_each_local_sample(writer, context, [&](long i) {
+
+  auto compute = [&](long i, int id) {
+    Worker& w = *pool[id];
     SampleRng rng(context.seed, stream, static_cast<std::uint64_t>(i));
-    grf.sample(rng, w.data());
-    subsample(w.data(), 2, solver_.n, recording_.stride, stored.data());
-    writer.write_sample("inputs/w0", i, stored.data());
-    writer.write_sample("inputs/f", i, stored_f.data());
-    ns.set_vorticity(w.data());
+    w.grf.sample(rng, w.drawn.data());
+    w.drawn_fft.forward(w.drawn.data(), w.drawn_hat.data());
+    transfer_spectrum(w.drawn_hat.data(), initial_.n, w.solve_hat.data(), solver_.n);
+    w.solver.set_spectrum(w.solve_hat.data());
+    w.to_store.sample(w.solver.spectrum().data(), w.w0.data());
     for (long t = 0; t < n_times; ++t) {
-      ns.advance(steps_per_record_);
-      ns.vorticity(w.data());
-      subsample(w.data(), 2, solver_.n, recording_.stride, trajectory.data() + t * plane);
+      w.solver.advance_to(times_[t]);
+      w.to_store.sample(w.solver.spectrum().data(), w.trajectory.data() + t * plane);
     }
-    writer.write_sample("outputs/w", i, trajectory.data());
+  };
+  auto write = [&](long i, int id) {
+    const Worker& w = *pool[id];
+    writer.write_sample("inputs/w0", i, w.w0.data());
+    writer.write_sample("inputs/f", i, stored_f.data());
+    writer.write_sample("outputs/w", i, w.trajectory.data());
     writer.write_sample("params/nu", i, &solver_.nu);
-  });
+  };
+  for_each_local_sample(writer, context, workers, compute, write);
   writer.commit();
-  spdlog::info("{}: wrote {} samples, {} records of {}^2 (solved at {}^2, {} steps each)", context.stage_name,
-               layout.n_samples, n_times, recording_.store_n, solver_.n, steps_per_record_ * n_times);
+  spdlog::info("{}: wrote {} samples, {} records of {}^2 (solved at {}^2 with {}, {} worker thread{})",
+               context.stage_name, layout.n_samples, n_times, store_n_, solver_.n,
+               solver_.scheme == TimeScheme::fno ? "the FNO generator's step" : "IFRK4", workers,
+               workers == 1 ? "" : "s");
 }
 
 }  // namespace ff::spectral

@@ -1,12 +1,17 @@
 // Stage `generate.ns2d`: 2D Navier–Stokes vorticity datasets as in the FNO
 // paper (GRF initial vorticity, the FNO or Kolmogorov forcing, vorticity at
-// recorded times), solved on a fine grid and stored subsampled.
+// recorded times, stored as point values on a coarser grid).
+//
+// The initial fields are drawn on `sample_grid` whatever grid the flow is
+// solved on, so datasets that differ only in solve grid, scheme or step
+// start from the same fields and can be compared (the dataset error of
+// README.md "Navier-Stokes datasets"). Samples run on FIELDFORGE_THREADS
+// worker threads.
 #pragma once
 
 #include "io/stage.hpp"
 #include "solvers/fourier/grf.hpp"
 #include "solvers/spectral/navier_stokes_2d.hpp"
-#include "solvers/spectral/recording.hpp"
 
 namespace ff::spectral {
 
@@ -16,7 +21,7 @@ class NavierStokes2DStage : public Stage {
   static constexpr const char* summary =
       "2D incompressible Navier-Stokes (vorticity) on the unit torus from GRF initial vorticity: /inputs/w0, "
       "/inputs/f, /outputs/w [times], /params/nu";
-  static constexpr int version = 1;
+  static constexpr int version = 2;
   static Schema schema();
 
   explicit NavierStokes2DStage(const StageConfig& config);
@@ -29,15 +34,19 @@ class NavierStokes2DStage : public Stage {
     long wavenumber = 4;     // Kolmogorov k
     double amplitude = 1.0;  // Kolmogorov body-force amplitude
   };
+  // f at the points of an n² grid.
+  static std::vector<double> forcing_on_grid(const Forcing& forcing, int n);
+
+  // The solve grid the stage uses when `grid.n` is not given: the coarsest
+  // grid whose dataset error stays below the FNO generator's (see README.md).
+  static int default_solve_grid(long store_n, double nu);
 
  private:
-  std::vector<double> forcing() const;  // on the solve grid
-
   NavierStokes2DOptions solver_;
-  GrfOptions initial_;
+  GrfOptions initial_;  // on the sample grid
   Forcing forcing_;
-  Recording recording_;
-  long steps_per_record_ = 0;
+  int store_n_ = 0;
+  std::vector<double> times_;
   long train_ = 0, test_ = 0;
   DType dtype_ = DType::float32;
   std::filesystem::path out_;

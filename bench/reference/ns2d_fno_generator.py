@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""The FNO paper's Navier-Stokes data generator, as its code takes the steps.
+
+A reimplementation, for benchmarks and the reproduction test, of
+data_generation/navier_stokes/ns_2d.py and random_fields.py (GaussianRF) in
+the neuraloperator project (Li et al., ICLR 2021). What that code does, and
+this file does the same way:
+  - vorticity form on the unit torus, psi = w / (4 pi^2 |k|^2) (with the
+    k = 0 entry divided by 1), u = psi_y, v = -psi_x;
+  - full complex 2D FFTs (its torch.rfft(..., onesided=False) / irfft, here
+    torch.fft.fft2 and the real part of ifft2) in float32 (complex64);
+  - per step ONE explicit evaluation of F = u w_x + v w_y, dealiased by the
+    mask |k_x|, |k_y| <= (2/3) floor(n/2), and Crank-Nicolson for diffusion
+    and forcing:
+        w <- (-dt F + dt f + (1 - dt nu lap / 2) w) / (1 + dt nu lap / 2)
+  - forcing f = 0.1 (sin 2pi(x+y) + cos 2pi(x+y)) on x, y = linspace(0,1,n+1)[:-1];
+  - records every floor(steps / record_steps) steps;
+  - initial vorticity from GaussianRF(2, n, alpha=2.5, tau=7): coefficients
+    n^2 sqrt(2) sigma (4 pi^2 |k|^2 + tau^2)^(-alpha/2) (xi_r + i xi_i) with
+    sigma = tau^(alpha - 1), mode 0 dropped, the real part of their ifft2;
+  - batches of 20 samples.
+
+Usage:
+  ns2d_fno_generator.py time N BATCH STEPS WARMUP THREADS
+      Times STEPS steps (after WARMUP) of a batch of GaussianRF initial
+      fields at nu = 1e-3, dt = 1e-4; prints JSON with seconds_per_step
+      (for the batch) and seconds_per_sample_step.
+  ns2d_fno_generator.py run W0_FILE N NU T DT RECORD_STEPS OUT_FILE
+      Runs from the n*n float64 field in W0_FILE (little endian, row-major,
+      first index x) and writes the RECORD_STEPS recorded fields as float64.
+"""
+import json
+import math
+import sys
+import time
+
+import numpy as np
+import torch
+
+
+def wavenumbers(n):
+    """k_x (first axis) and k_y (last axis) on the full n x n spectrum, in
+    the generator's order 0 .. n/2-1, -n/2 .. -1."""
+    k_max = n // 2
+    k = torch.cat((torch.arange(0, k_max), torch.arange(-k_max, 0))).repeat(n, 1)
+    return k.transpose(0, 1), k
+
+
+def gaussian_rf(batch, n, alpha=2.5, tau=7.0, generator=None):
+    k_x, k_y = wavenumbers(n)
+    sigma = tau ** (0.5 * (2 * alpha - 2))
+    sqrt_eig = n * n * math.sqrt(2.0) * sigma * (4 * math.pi ** 2 * (k_x ** 2 + k_y ** 2) + tau ** 2) ** (-alpha / 2)
+    sqrt_eig[0, 0] = 0.0
+    xi = torch.randn(batch, n, n, 2, generator=generator)
+    coefficients = torch.complex(sqrt_eig * xi[..., 0], sqrt_eig * xi[..., 1])
+    return torch.fft.ifft2(coefficients).real.float()
+
+
+def fno_forcing(n):
+    t = torch.linspace(0, 1, n + 1)[:-1]
+    x, y = torch.meshgrid(t, t, indexing="ij")
+    return 0.1 * (torch.sin(2 * math.pi * (x + y)) + torch.cos(2 * math.pi * (x + y)))
+
+
+def navier_stokes_2d(w0, f, visc, final_time, delta_t, record_steps):
+    """w0: [batch, n, n] float32. Returns [batch, n, n, record_steps] and the times."""
+    n = w0.shape[-1]
+    k_max = n // 2
+    steps = math.ceil(final_time / delta_t)
+    w_h = torch.fft.fft2(w0)
+    f_h = torch.fft.fft2(f).unsqueeze(0)
+    record_time = steps // record_steps
+    k_x, k_y = wavenumbers(n)
+    lap = 4 * math.pi ** 2 * (k_x ** 2 + k_y ** 2)
+    lap[0, 0] = 1.0
+    dealias = ((torch.abs(k_y) <= (2.0 / 3.0) * k_max) & (torch.abs(k_x) <= (2.0 / 3.0) * k_max)).float().unsqueeze(0)
+    two_pi_i_kx, two_pi_i_ky = 2j * math.pi * k_x, 2j * math.pi * k_y
+    explicit, implicit = 1.0 - 0.5 * delta_t * visc * lap, 1.0 + 0.5 * delta_t * visc * lap
+    solution = torch.zeros(*w0.shape, record_steps)
+    times = torch.zeros(record_steps)
+    c, t = 0, 0.0
+    for j in range(steps):
+        psi_h = w_h / lap
+        q = torch.fft.ifft2(two_pi_i_ky * psi_h).real
+        v = torch.fft.ifft2(-two_pi_i_kx * psi_h).real
+        w_x = torch.fft.ifft2(two_pi_i_kx * w_h).real
+        w_y = torch.fft.ifft2(two_pi_i_ky * w_h).real
+        F_h = dealias * torch.fft.fft2(q * w_x + v * w_y)
+        w_h = (-delta_t * F_h + delta_t * f_h + explicit * w_h) / implicit
+        t += delta_t
+        if (j + 1) % record_time == 0:
+            solution[..., c] = torch.fft.ifft2(w_h).real
+            times[c] = t
+            c += 1
+    return solution, times
+
+
+def time_steps(n, batch, steps, warmup, threads):
+    torch.set_num_threads(threads)
+    generator = torch.Generator().manual_seed(0)
+    w0 = gaussian_rf(batch, n, generator=generator)
+    f = fno_forcing(n)
+    navier_stokes_2d(w0, f, 1e-3, warmup * 1e-4, 1e-4, 1)
+    best = math.inf
+    for _ in range(3):
+        start = time.perf_counter()
+        navier_stokes_2d(w0, f, 1e-3, steps * 1e-4, 1e-4, 1)
+        best = min(best, (time.perf_counter() - start) / steps)
+    print(json.dumps({"n": n, "batch": batch, "threads": torch.get_num_threads(), "seconds_per_step": best,
+                      "seconds_per_sample_step": best / batch, "dtype": str(w0.dtype)}))
+
+
+def run_from_file(w0_file, n, nu, final_time, dt, record_steps, out_file):
+    torch.set_num_threads(1)
+    w0 = torch.from_numpy(np.fromfile(w0_file, dtype="<f8").reshape(1, n, n)).float()
+    solution, _ = navier_stokes_2d(w0, fno_forcing(n), nu, final_time, dt, record_steps)
+    solution[0].permute(2, 0, 1).double().numpy().astype("<f8").tofile(out_file)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 7 and sys.argv[1] == "time":
+        time_steps(*(int(a) for a in sys.argv[2:7]))
+    elif len(sys.argv) == 9 and sys.argv[1] == "run":
+        a = sys.argv
+        run_from_file(a[2], int(a[3]), float(a[4]), float(a[5]), float(a[6]), int(a[7]), a[8])
+    else:
+        sys.exit(__doc__)
