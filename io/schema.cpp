@@ -80,6 +80,10 @@ KeyBuilder& KeyBuilder::def(const std::string& yaml_text) {
 KeyBuilder& KeyBuilder::def(double value) { return def(fmt::format("{:g}", value)); }
 KeyBuilder& KeyBuilder::def(long value) { return def(std::to_string(value)); }
 KeyBuilder& KeyBuilder::def(bool value) { return def(value ? "true" : "false"); }
+KeyBuilder& KeyBuilder::no_default() {
+  spec_.default_yaml.reset();
+  return *this;
+}
 KeyBuilder& KeyBuilder::required() {
   spec_.required = true;
   return *this;

@@ -60,6 +60,9 @@ class KeyBuilder {
   KeyBuilder& def(int value) { return def(static_cast<long>(value)); }
   KeyBuilder& def(bool value);
   KeyBuilder& required();
+  // Optional with no default value: when the key is absent the owner chooses
+  // (its description says how), e.g. a solve grid chosen from other keys.
+  KeyBuilder& no_default();
   KeyBuilder& at_least(double v);
   KeyBuilder& greater_than(double v);
   KeyBuilder& at_most(double v);

@@ -25,6 +25,10 @@ Usage:
       Times STEPS steps (after WARMUP) of a batch of GaussianRF initial
       fields at nu = 1e-3, dt = 1e-4; prints JSON with seconds_per_step
       (for the batch) and seconds_per_sample_step.
+  ns2d_fno_generator.py compare N BATCH STEPS WARMUP THREADS W0_FILE FINAL_FILE
+      The same timing from the field in W0_FILE (repeated BATCH times), and
+      max|a - b| / max|b| between its final field and the one in FINAL_FILE
+      (b; both n*n float64 as below).
   ns2d_fno_generator.py run W0_FILE N NU T DT RECORD_STEPS OUT_FILE
       Runs from the n*n float64 field in W0_FILE (little endian, row-major,
       first index x) and writes the RECORD_STEPS recorded fields as float64.
@@ -63,7 +67,9 @@ def fno_forcing(n):
 
 
 def navier_stokes_2d(w0, f, visc, final_time, delta_t, record_steps):
-    """w0: [batch, n, n] float32. Returns [batch, n, n, record_steps] and the times."""
+    """w0: [batch, n, n] float32 as in the generator (float64 promotes the
+    state, the constants stay float32). Returns [batch, n, n, record_steps]
+    and the times."""
     n = w0.shape[-1]
     k_max = n // 2
     steps = math.ceil(final_time / delta_t)
@@ -76,7 +82,7 @@ def navier_stokes_2d(w0, f, visc, final_time, delta_t, record_steps):
     dealias = ((torch.abs(k_y) <= (2.0 / 3.0) * k_max) & (torch.abs(k_x) <= (2.0 / 3.0) * k_max)).float().unsqueeze(0)
     two_pi_i_kx, two_pi_i_ky = 2j * math.pi * k_x, 2j * math.pi * k_y
     explicit, implicit = 1.0 - 0.5 * delta_t * visc * lap, 1.0 + 0.5 * delta_t * visc * lap
-    solution = torch.zeros(*w0.shape, record_steps)
+    solution = torch.zeros(*w0.shape, record_steps, dtype=w0.dtype)
     times = torch.zeros(record_steps)
     c, t = 0, 0.0
     for j in range(steps):
@@ -95,19 +101,23 @@ def navier_stokes_2d(w0, f, visc, final_time, delta_t, record_steps):
     return solution, times
 
 
-def time_steps(n, batch, steps, warmup, threads):
+def time_steps(w0, steps, warmup, threads):
+    """Best of 3 runs of STEPS steps from w0 [batch, n, n] at nu 1e-3, dt 1e-4
+    (after WARMUP untimed steps): (seconds per batch step, final fields)."""
     torch.set_num_threads(threads)
-    generator = torch.Generator().manual_seed(0)
-    w0 = gaussian_rf(batch, n, generator=generator)
-    f = fno_forcing(n)
+    f = fno_forcing(w0.shape[-1])
     navier_stokes_2d(w0, f, 1e-3, warmup * 1e-4, 1e-4, 1)
-    best = math.inf
+    best, final = math.inf, None
     for _ in range(3):
         start = time.perf_counter()
-        navier_stokes_2d(w0, f, 1e-3, steps * 1e-4, 1e-4, 1)
+        final, _ = navier_stokes_2d(w0, f, 1e-3, steps * 1e-4, 1e-4, 1)
         best = min(best, (time.perf_counter() - start) / steps)
-    print(json.dumps({"n": n, "batch": batch, "threads": torch.get_num_threads(), "seconds_per_step": best,
-                      "seconds_per_sample_step": best / batch, "dtype": str(w0.dtype)}))
+    return best, final[..., -1]
+
+
+def report(n, batch, seconds, **extra):
+    print(json.dumps(dict({"n": n, "batch": batch, "threads": torch.get_num_threads(), "seconds_per_step": seconds,
+                           "seconds_per_sample_step": seconds / batch, "dtype": "float32"}, **extra)))
 
 
 def run_from_file(w0_file, n, nu, final_time, dt, record_steps, out_file):
@@ -118,10 +128,19 @@ def run_from_file(w0_file, n, nu, final_time, dt, record_steps, out_file):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 7 and sys.argv[1] == "time":
-        time_steps(*(int(a) for a in sys.argv[2:7]))
-    elif len(sys.argv) == 9 and sys.argv[1] == "run":
-        a = sys.argv
+    a = sys.argv
+    if len(a) == 7 and a[1] == "time":
+        n, batch, steps, warmup, threads = (int(v) for v in a[2:7])
+        w0 = gaussian_rf(batch, n, generator=torch.Generator().manual_seed(0))
+        report(n, batch, time_steps(w0, steps, warmup, threads)[0])
+    elif len(a) == 9 and a[1] == "compare":
+        n, batch, steps, warmup, threads = (int(v) for v in a[2:7])
+        w0 = torch.from_numpy(np.fromfile(a[7], dtype="<f8").reshape(1, n, n)).float().repeat(batch, 1, 1)
+        seconds, final = time_steps(w0, steps, warmup, threads)
+        theirs = np.fromfile(a[8], dtype="<f8").reshape(n, n)
+        ours = final[0].double().numpy()
+        report(n, batch, seconds, max_relative_difference=float(np.abs(ours - theirs).max() / np.abs(theirs).max()))
+    elif len(a) == 9 and a[1] == "run":
         run_from_file(a[2], int(a[3]), float(a[4]), float(a[5]), float(a[6]), int(a[7]), a[8])
     else:
         sys.exit(__doc__)

@@ -13,7 +13,8 @@
 //  - fno: the step of the FNO paper's data generator (ns_2d.py in the
 //    neuraloperator project), reproduced term by term: one explicit
 //    evaluation of the advection term, Crank–Nicolson for diffusion, drag and
-//    forcing, its dealiasing mask |k_a| ≤ (2/3)·floor(n/2). First order in time.
+//    forcing, its dealiasing mask |k_a| ≤ (2/3)·floor(n/2) and its float32
+//    Crank–Nicolson factors. First order in time.
 //
 // An advection evaluation is one batched inverse FFT of four fields (u, v,
 // w_x, w_y) and one forward FFT.
@@ -81,6 +82,7 @@ class NavierStokes2D {
   // One step of h from the state whose tendency is in first_.
   void step(double h);
   void check_cfl(double h) const;
+  void set_generator_factors();
 
   NavierStokes2DOptions options_;
   SpectralGrid grid_;
@@ -89,7 +91,7 @@ class NavierStokes2D {
   std::vector<double> dealias_;  // the scheme's mask
   SpectrumBuffer w_hat_, f_hat_, first_, four_hat_, one_hat_;
   RealBuffer four_fields_, product_;
-  std::vector<double> explicit_factor_, implicit_factor_;  // fno, Crank–Nicolson: (1 + dt L/2), 1/(1 − dt L/2)
+  std::vector<double> explicit_factor_, implicit_factor_;  // fno, Crank–Nicolson: 1 + dt L/2, 1/(1 − dt L/2)
   double time_ = 0, speed_ = 0;
   long steps_ = 0;
 };

@@ -46,6 +46,7 @@ OptionsSchema<Settings> options() {
   grid.key("n", &S::Grid::n,
            "solve grid points per axis (default: 256 for scheme fno, else the coarsest grid measured to beat the "
            "FNO generator's dataset error for store_n and nu, see README)")
+      .no_default()
       .at_least(8)
       .at_most(8192)
       .smoke(32);
@@ -80,6 +81,7 @@ OptionsSchema<Settings> options() {
   o.key("drag", &S::drag, "linear drag mu (Kolmogorov flow)").at_least(0);
   o.key("dt", &S::dt,
         "fno: the time step (default 1e-4, the generator's); ifrk4: the largest step (default record_every)")
+      .no_default()
       .greater_than(0);
   o.key("cfl", &S::cfl, "ifrk4: steps shrink so that dt*max(|u|+|v|)*n stays below this").def(0.5).greater_than(0);
   o.key("max_cfl", &S::max_cfl, "stop a sample when dt*max(|u|+|v|)*n exceeds this").def(1.0).greater_than(0);

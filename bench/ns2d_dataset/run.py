@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""NS 2D time-to-dataset at equal accuracy (the FNO paper's nu = 1e-3 protocol).
+
+Every configuration is a generate.ns2d run of the same samples (same seed,
+initial fields drawn on the 256^2 sample grid), stored at 64^2 every time
+unit. Its *dataset error* is the relative L2 error of all stored fields of
+all samples against a converged run (IFRK4 at CFL 0.1 on 192^2), whose own
+convergence is shown against IFRK4 at CFL 0.05 on 256^2.
+
+  - fno_generator: `scheme: fno` at the generator's settings (256^2, dt 1e-4),
+    which reproduces the FNO code's steps (tests/ns2d/fno_reproduction.py);
+  - candidates: IFRK4 on coarser grids and larger CFL numbers; the default
+    of generate.ns2d is the cheapest one below the generator's error.
+
+Headline: CPU time of the PyTorch reimplementation of the FNO generator
+(bench/reference/ns2d_fno_generator.py: batch 20, float32, 1 thread; time
+per batch step measured, times the protocol's step count) for N = 20
+samples to T, divided by fieldforge's default for the same 20 samples on one
+thread. Also fieldforge's 2-thread throughput.
+
+    run.py BUILD_DIR RESULT_JSON [--final-time T] [--error-samples N] [--nu NU]
+
+--final-time shortens the trajectories the errors are measured on (the
+timings are always for the full T of the protocol).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import h5py
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TARGET = 50.0
+
+parser = argparse.ArgumentParser()
+parser.add_argument("build")
+parser.add_argument("result")
+parser.add_argument("--final-time", type=float, default=None)
+parser.add_argument("--error-samples", type=int, default=2)
+parser.add_argument("--nu", type=float, default=1e-3)
+parser.add_argument("--repeats", type=int, default=3)
+parser.add_argument("--grids", default="32,48,64,96,128", help="candidate solve grids")
+parser.add_argument("--cfls", default="0.5,1.0", help="candidate CFL numbers")
+parser.add_argument("--accuracy-only", action="store_true", help="skip the timings (exploring candidates)")
+args = parser.parse_args()
+PROTOCOL_T = {1e-3: 50.0, 1e-4: 30.0, 1e-5: 20.0}[args.nu]
+ERROR_T = args.final_time or PROTOCOL_T
+FIELDFORGE = os.path.join(args.build, "bin", "fieldforge")
+LOAD_AT_START = [round(x, 2) for x in os.getloadavg()]
+
+STAGE = """case: ns2d_dataset
+seed: 3
+stages:
+  - name: data
+    type: generate.ns2d
+    store_n: 64
+    nu: {nu}
+    final_time: {T}
+    record_every: 1.0
+    dtype: float64
+    initial: {{alpha: 2.5, tau: 7.0, sigma: 26.19160170741759}}
+    samples: {{train: {samples}, test: 0}}
+{extra}"""
+
+REFERENCE = {"grid": 192, "cfl": 0.1}
+CHECK = {"grid": 256, "cfl": 0.05}
+FNO = {"scheme": "fno", "grid": 256, "dt": 1e-4}
+CANDIDATES = [{"grid": int(g), "cfl": float(c)} for g in args.grids.split(",") for c in args.cfls.split(",")]
+
+
+def extra_keys(config):
+    keys = [f"    grid: {{n: {config['grid']}}}"]
+    if config.get("scheme") == "fno":
+        keys += ["    scheme: fno", f"    dt: {config['dt']}"]
+    elif "cfl" in config:
+        keys += [f"    cfl: {config['cfl']}", "    max_cfl: 1.2"]
+    return "\n".join(keys) + "\n"
+
+
+def run(config, work, name, final_time, samples, threads):
+    case = os.path.join(work, name + ".yaml")
+    with open(case, "w") as f:
+        f.write(STAGE.format(nu=args.nu, T=final_time, samples=samples, extra=extra_keys(config) if config else ""))
+    env = dict(os.environ, FIELDFORGE_THREADS=str(threads), FIELDFORGE_FFTW_WISDOM=os.path.join(work, "wisdom"))
+    start = time.perf_counter()
+    done = subprocess.run([FIELDFORGE, "run", case, "--force", f"output={work}/{name}"], env=env,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"ns2d_dataset: {name} failed:\n{done.stdout}{done.stderr}")
+    with h5py.File(os.path.join(work, name, "data", "ns2d.h5"), "r") as h5:
+        return h5["outputs/w"][...], seconds, dict(h5["outputs/w"].attrs)
+
+
+def relative_error(w, reference):
+    return float(np.linalg.norm(w - reference) / np.linalg.norm(reference))
+
+
+with tempfile.TemporaryDirectory(prefix="ns2d_dataset-") as work:
+    # Accuracy: every configuration on the same samples.
+    reference, _, _ = run(REFERENCE, work, "reference", ERROR_T, args.error_samples, 2)
+    check, _, _ = run(CHECK, work, "check", ERROR_T, args.error_samples, 2)
+    generator, _, _ = run(FNO, work, "fno_generator", ERROR_T, args.error_samples, 2)
+    errors = {"reference_vs_finer": relative_error(reference, check),
+              "fno_generator": relative_error(generator, reference)}
+    candidates = []
+    for c in CANDIDATES:
+        w, _, attrs = run(c, work, f"n{c['grid']}_cfl{c['cfl']}", ERROR_T, args.error_samples, 2)
+        candidates.append(dict(c, dataset_error=relative_error(w, reference)))
+    default_w, _, default_attrs = run(None, work, "default", ERROR_T, args.error_samples, 2)
+    errors["default"] = relative_error(default_w, reference)
+    print(json.dumps({"errors": errors, "candidates": candidates}), file=sys.stderr)
+    if args.accuracy_only:
+        sys.exit(0)
+
+    # Time to 20 samples of the full protocol, one thread and two.
+    timings = {1: [], 2: []}
+    for r in range(args.repeats):
+        for threads in (1, 2):
+            _, seconds, _ = run(None, work, f"time_{threads}", PROTOCOL_T, 20, threads)
+            timings[threads].append(seconds)
+    print(json.dumps(timings), file=sys.stderr)
+
+steps = round(PROTOCOL_T / 1e-4)
+reference_runs = []
+for r in range(args.repeats):
+    done = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "..", "reference", "ns2d_fno_generator.py"), "time",
+                           "256", "20", "10", "2", "1"], capture_output=True, text=True,
+                          env=dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1"))
+    if done.returncode != 0:
+        sys.exit(f"ns2d_dataset: reference failed:\n{done.stderr}")
+    reference_runs.append(json.loads(done.stdout.strip().splitlines()[-1])["seconds_per_step"] * steps)
+
+ratios = sorted(r / o for r in reference_runs for o in timings[1])
+median = lambda xs: sorted(xs)[len(xs) // 2]
+ratio = median(reference_runs) / median(timings[1])
+result = {
+    "name": "ns2d_dataset",
+    "headline": f"CPU time for 20 samples of the FNO NS protocol (nu {args.nu:g}, T {PROTOCOL_T:g}, 64^2 stored): "
+                "FNO generator (PyTorch reimplementation, batch 20, float32, 1 thread) / fieldforge default "
+                "(1 thread), at the generator's dataset error or better",
+    "reference": "bench/reference/ns2d_fno_generator.py: the FNO paper's generator (neuraloperator "
+                 "data_generation/navier_stokes/ns_2d.py) as its code takes the steps, 256^2, dt 1e-4, "
+                 "batch 20, float32, torch 1 thread; its time is seconds per batch step x steps",
+    "ratio": round(ratio, 2),
+    "ratio_range": [round(ratios[0], 2), round(ratios[-1], 2)],
+    "target": TARGET,
+    "meets_target": ratio >= TARGET,
+    "nu": args.nu,
+    "protocol_final_time": PROTOCOL_T,
+    "error_final_time": ERROR_T,
+    "error_samples": args.error_samples,
+    "dataset_errors": errors,
+    "default_grid": default_attrs.get("solve_n"),
+    "default_cfl": default_attrs.get("cfl"),
+    "candidates": candidates,
+    "reference_seconds_20_samples": reference_runs,
+    "fieldforge_seconds_20_samples_1_thread": timings[1],
+    "fieldforge_seconds_20_samples_2_threads": timings[2],
+    "two_thread_speedup": round(median(timings[1]) / median(timings[2]), 3),
+    "cores": os.cpu_count(),
+    "load_average_at_start": LOAD_AT_START,
+    "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+}
+os.makedirs(os.path.dirname(os.path.abspath(args.result)), exist_ok=True)
+with open(args.result, "w") as f:
+    json.dump(result, f, indent=2)
