@@ -141,7 +141,7 @@ TEST(Cli, UnstableSolverStopsTheSampleAndWritesNoDataset) {
   TempDir dir;
   // A CFL limit every flow exceeds makes the first sample fail at its first step.
   const auto r = fieldforge(
-      "run configs/ns2d_data.yaml stages.nu1e-3.grid.n=32 stages.nu1e-3.store_n=16 "
+      "run configs/ns2d_data.yaml stages.nu1e-3.scheme=fno stages.nu1e-3.grid.n=32 stages.nu1e-3.store_n=16 "
       "stages.nu1e-3.max_cfl=1e-9 stages.nu1e-3.samples.train=2 output=" +
       (dir / "o").string());
   EXPECT_EQ(r.exit_code, 1) << r.output;

@@ -75,6 +75,15 @@ TEST(SpectralOptions, CovarianceDefaultsAreSixDigitText) {
   EXPECT_EQ(options.read(ff::config_from_text("{}", options.schema(), "test")).sigma, 4.30352);
 }
 
+// The default NS 2D solve grid follows nu^(-1/2) on FFT-friendly sizes.
+TEST(SpectralOptions, DefaultNavierStokesGridFromViscosity) {
+  using ff::spectral::NavierStokes2DStage;
+  EXPECT_EQ(NavierStokes2DStage::default_solve_grid(1e-3), 32);
+  EXPECT_EQ(NavierStokes2DStage::default_solve_grid(1e-4), 96);
+  EXPECT_EQ(NavierStokes2DStage::default_solve_grid(1e-5), 320);
+  EXPECT_EQ(NavierStokes2DStage::default_solve_grid(1.0), 16);
+}
+
 // Constraints between keys stay InputErrors of the stage constructors, which
 // `validate` reports. (The texts name every nested map: config_from_text
 // does not yet fill in a map that is left out.)
@@ -94,8 +103,9 @@ TEST(SpectralOptions, ConstraintsBetweenKeysAreInputErrors) {
   EXPECT_THROW(burgers(", store_n: 5000000000"), ff::InputError);
   EXPECT_THROW(burgers(", final_time: 1.5, record_every: 1"), ff::InputError);
   EXPECT_NO_THROW(ns2d("", "{kind: kolmogorov, wavenumber: 2}"));
-  EXPECT_THROW(ns2d(", record_every: 0.00015"), ff::InputError);                     // 50 is not a multiple of it
-  EXPECT_THROW(ns2d(", final_time: 1.5e-4, record_every: 1.5e-4"), ff::InputError);  // not a multiple of dt
+  EXPECT_THROW(ns2d(", record_every: 0.00015"), ff::InputError);  // 50 is not a multiple of it
+  EXPECT_THROW(ns2d(", scheme: fno, final_time: 1.5e-4, record_every: 1.5e-4"),
+               ff::InputError);  // not a multiple of dt
 }
 
 }  // namespace
