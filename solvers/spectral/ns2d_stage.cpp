@@ -127,10 +127,11 @@ struct Worker {
 int NavierStokes2DStage::default_solve_grid(double nu) {
   // The smallest scales of the flow shrink like sqrt(nu), so the grid grows
   // like nu^(-1/2). The constant is measured (bench/ns2d_dataset): 32^2 at
-  // nu = 1e-3 and 96^2 at nu = 1e-4 give dataset errors 2.9e-5 and 4.4e-5,
-  // 20-50 times below the FNO generator's; 24^2 and 64^2 come within 3x of it
-  // or above. Stored points are point values of the solution whatever the
-  // stored grid, so it does not enter.
+  // nu = 1e-3 (T = 50) and 96^2 at nu = 1e-4 (over T = 10) give dataset
+  // errors 2.3e-4 and 4.4e-5, 75 and 20 times below the FNO generator's, where
+  // 24^2 is only 6 times below and 64^2 at nu = 1e-4 above it. Stored points
+  // are point values of the solution whatever the stored grid, so it does not
+  // enter.
   const double wanted = std::max(16.0, std::ceil(0.96 / std::sqrt(nu) - 1e-6));
   int n = static_cast<int>(std::min(wanted, 8192.0));
   auto fft_friendly = [](int m) {

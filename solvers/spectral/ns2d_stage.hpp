@@ -38,7 +38,7 @@ class NavierStokes2DStage : public Stage {
   static std::vector<double> forcing_on_grid(const Forcing& forcing, int n);
 
   // The solve grid the stage uses when `grid.n` is not given: an FFT-friendly
-  // n ≥ 0.96 ν^(−1/2), measured to stay 20–50× below the FNO generator's
+  // n ≥ 0.96 ν^(−1/2), measured to stay 20–75× below the FNO generator's
   // dataset error (README.md "Navier-Stokes datasets").
   static int default_solve_grid(double nu);
 
