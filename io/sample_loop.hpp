@@ -18,15 +18,19 @@ namespace ff {
 void for_each_local_sample(DatasetWriter& writer, const RunContext& context,
                            const std::function<void(long sample)>& make_sample);
 
-// The same loop with `workers` threads: `compute(i, worker)` runs for up to
-// `workers` samples at once, each on its own thread with its own worker
-// index (so each worker keeps its own solver and buffers), then
-// `write(i, worker)` runs on the calling thread in sample order, because
-// HDF5 writes are serial. Which worker computes a sample never changes its
-// values, so any number of workers gives the same file.
+// The same loop with `workers` threads. `compute(i, worker, slot)` runs for
+// up to `workers` samples at once, each on its own thread with its own
+// worker index (each worker keeps its own solver), and leaves the sample in
+// output slot `slot` (there are output_slots(workers) of them); then
+// `write(i, slot)` runs on the calling thread in sample order, because HDF5
+// writes are serial. With several workers a batch is written while the next
+// one is computed, so its slots are not reused before they are written.
+// Which worker computes a sample never changes its values, so any number of
+// workers gives the same file.
 void for_each_local_sample(DatasetWriter& writer, const RunContext& context, int workers,
-                           const std::function<void(long sample, int worker)>& compute,
-                           const std::function<void(long sample, int worker)>& write);
+                           const std::function<void(long sample, int worker, int slot)>& compute,
+                           const std::function<void(long sample, int slot)>& write);
+inline int output_slots(int workers) { return workers == 1 ? 1 : 2 * workers; }
 
 // The `samples` map of a dataset stage: `train` samples (indices 0 ..
 // train-1) and `test` samples after them, with their defaults and the caps

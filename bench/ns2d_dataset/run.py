@@ -70,7 +70,7 @@ stages:
     nu: {nu}
     final_time: {T}
     record_every: 1.0
-    dtype: float64
+    dtype: {dtype}
     initial: {{alpha: 2.5, tau: 7.0, sigma: 26.19160170741759}}
     samples: {{train: {samples}, test: 0}}
 {extra}"""
@@ -90,10 +90,13 @@ def extra_keys(config):
     return "\n".join(keys) + "\n"
 
 
-def run(config, work, name, final_time, samples, threads):
+def run(config, work, name, final_time, samples, threads, dtype="float64"):
+    """One generate.ns2d run (float64 storage for the error runs, the default
+    float32 for the timed ones); its stored fields, seconds and attributes."""
     case = os.path.join(work, name + ".yaml")
     with open(case, "w") as f:
-        f.write(STAGE.format(nu=args.nu, T=final_time, samples=samples, extra=extra_keys(config) if config else ""))
+        f.write(STAGE.format(nu=args.nu, T=final_time, samples=samples, dtype=dtype,
+                             extra=extra_keys(config) if config else ""))
     env = dict(os.environ, FIELDFORGE_THREADS=str(threads), FIELDFORGE_FFTW_WISDOM=os.path.join(work, "wisdom"))
     start = time.perf_counter()
     done = subprocess.run([FIELDFORGE, "run", case, "--force", f"output={work}/{name}"], env=env,
@@ -107,6 +110,10 @@ def run(config, work, name, final_time, samples, threads):
 
 def relative_error(w, reference):
     return float(np.linalg.norm(w - reference) / np.linalg.norm(reference))
+
+
+REFERENCE_TEXT = (f"IFRK4, CFL {REFERENCE['cfl']}, {REFERENCE['grid']}^2; check: CFL {CHECK['cfl']}, "
+                  f"{CHECK['grid']}^2 to t = {args.check_time:g}")
 
 
 def accuracy(work):
@@ -133,6 +140,8 @@ with tempfile.TemporaryDirectory(prefix="ns2d_dataset-") as work:
         earlier = json.load(open(args.reuse_errors))
         errors, candidates = earlier["dataset_errors"], earlier["candidates"]
         default_grid, default_cfl = earlier["default_grid"], earlier["default_cfl"]
+        ERROR_T = earlier["error_final_time"]
+        REFERENCE_TEXT = earlier["reference_solution"]
     else:
         errors, candidates, default_grid, default_cfl = accuracy(work)
     print(json.dumps({"errors": errors, "candidates": candidates}), file=sys.stderr)
@@ -141,12 +150,13 @@ with tempfile.TemporaryDirectory(prefix="ns2d_dataset-") as work:
 
     # CPU time to the 20 samples of the headline (one thread), then the
     # throughput of one thread against two on enough samples to hide start-up.
-    run(None, work, "warm_wisdom", 1.0, 2, 1)
+    run(None, work, "warm_wisdom", 1.0, 2, 1, "float32")
     timings = {"20_samples_1_thread": [], "throughput_1_thread": [], "throughput_2_threads": []}
     for r in range(args.repeats):
-        timings["20_samples_1_thread"].append(run(None, work, "headline", PROTOCOL_T, 20, 1)[1])
+        timings["20_samples_1_thread"].append(run(None, work, "headline", PROTOCOL_T, 20, 1, "float32")[1])
         for threads in (1, 2):
-            seconds = run(None, work, f"throughput_{threads}", PROTOCOL_T, args.throughput_samples, threads)[1]
+            seconds = run(None, work, f"throughput_{threads}", PROTOCOL_T, args.throughput_samples, threads,
+                          "float32")[1]
             timings[f"throughput_{threads}_thread{'s' if threads > 1 else ''}"].append(seconds)
     print(json.dumps(timings), file=sys.stderr)
 
@@ -180,8 +190,7 @@ result = {
     "nu": args.nu,
     "protocol_final_time": PROTOCOL_T,
     "error_final_time": ERROR_T,
-    "reference_solution": f"IFRK4, CFL {REFERENCE['cfl']}, {REFERENCE['grid']}^2; check: CFL {CHECK['cfl']}, "
-                          f"{CHECK['grid']}^2 to t = {args.check_time:g}",
+    "reference_solution": REFERENCE_TEXT,
     "error_samples": args.error_samples,
     "dataset_errors": errors,
     "default_grid": default_grid,

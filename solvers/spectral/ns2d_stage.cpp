@@ -100,7 +100,7 @@ OptionsSchema<Settings> options() {
   return o;
 }
 
-// What one worker thread owns: its solver and the buffers of one sample.
+// What one worker thread owns: its solver and the scratch of one sample.
 struct Worker {
   Worker(const NavierStokes2DOptions& solver_options, const std::vector<double>& f, const GrfOptions& initial,
          int store_n)
@@ -110,8 +110,7 @@ struct Worker {
         to_store(solver_options.n, store_n),
         drawn(grf.size()),
         drawn_hat(drawn_fft.spectral_size()),
-        solve_hat(solver.spectrum().size()),
-        w0(static_cast<long>(store_n) * store_n) {}
+        solve_hat(solver.spectrum().size()) {}
 
   NavierStokes2D solver;
   GaussianRandomField grf;
@@ -119,6 +118,10 @@ struct Worker {
   PointSampler to_store;
   std::vector<double> drawn;
   std::vector<std::complex<double>> drawn_hat, solve_hat;
+};
+
+// One computed sample waiting to be written.
+struct StoredSample {
   std::vector<double> w0, trajectory;
 };
 
@@ -216,31 +219,33 @@ void NavierStokes2DStage::run(const RunContext& context) {
 
   std::vector<std::unique_ptr<Worker>> pool(workers);
   share_fft_plans([&] { Worker plans(per_worker, f, initial_, store_n_); }, wisdom_file_for(context.stage_dir));
-  for (auto& w : pool) {
-    w = std::make_unique<Worker>(per_worker, f, initial_, store_n_);
-    w->trajectory.resize(n_times * plane);
+  for (auto& w : pool) w = std::make_unique<Worker>(per_worker, f, initial_, store_n_);
+  std::vector<StoredSample> slots(output_slots(workers));
+  for (auto& slot : slots) {
+    slot.w0.resize(plane);
+    slot.trajectory.resize(n_times * plane);
   }
   const std::vector<double> stored_f = forcing_on_grid(forcing_, store_n_);
   const std::uint64_t stream = fnv1a64(context.stage_name);
 
-  auto compute = [&](long i, int id) {
+  auto compute = [&](long i, int id, int slot) {
     Worker& w = *pool[id];
+    StoredSample& out = slots[slot];
     SampleRng rng(context.seed, stream, static_cast<std::uint64_t>(i));
     w.grf.sample(rng, w.drawn.data());
     w.drawn_fft.forward(w.drawn.data(), w.drawn_hat.data());
     transfer_spectrum(w.drawn_hat.data(), initial_.n, w.solve_hat.data(), solver_.n);
     w.solver.set_spectrum(w.solve_hat.data());
-    w.to_store.sample(w.solver.spectrum().data(), w.w0.data());
+    w.to_store.sample(w.solver.spectrum().data(), out.w0.data());
     for (long t = 0; t < n_times; ++t) {
       w.solver.advance_to(times_[t]);
-      w.to_store.sample(w.solver.spectrum().data(), w.trajectory.data() + t * plane);
+      w.to_store.sample(w.solver.spectrum().data(), out.trajectory.data() + t * plane);
     }
   };
-  auto write = [&](long i, int id) {
-    const Worker& w = *pool[id];
-    writer.write_sample("inputs/w0", i, w.w0.data());
+  auto write = [&](long i, int slot) {
+    writer.write_sample("inputs/w0", i, slots[slot].w0.data());
     writer.write_sample("inputs/f", i, stored_f.data());
-    writer.write_sample("outputs/w", i, w.trajectory.data());
+    writer.write_sample("outputs/w", i, slots[slot].trajectory.data());
     writer.write_sample("params/nu", i, &solver_.nu);
   };
   for_each_local_sample(writer, context, workers, compute, write);
