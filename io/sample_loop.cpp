@@ -83,7 +83,12 @@ void for_each_local_sample(DatasetWriter& writer, const RunContext& context, int
         write_batch(current, progress);
         continue;
       }
-      for (int w = 0; w < current.count; ++w) current.threads.emplace_back(compute_one, std::ref(current), w);
+      try {
+        for (int w = 0; w < current.count; ++w) current.threads.emplace_back(compute_one, std::ref(current), w);
+      } catch (...) {  // no thread may outlive the batch it writes into
+        for (auto& t : current.threads) t.join();
+        throw;
+      }
       // The previous batch goes to disk while this one is computed; the
       // threads are joined whatever the writes do.
       std::exception_ptr write_crash;

@@ -4,8 +4,9 @@
 Every configuration is a generate.ns2d run of the same samples (same seed,
 initial fields drawn on the 256^2 sample grid), stored at 64^2 every time
 unit. Its *dataset error* is the relative L2 error of all stored fields of
-all samples against a converged run (IFRK4 at CFL 0.1 on 128^2), whose own
-convergence is shown against IFRK4 at CFL 0.05 on 192^2 (over --check-time).
+all samples against a converged run (IFRK4 at CFL 0.1 on 128^2 for nu 1e-3,
+192^2 for 1e-4), whose own convergence is shown against IFRK4 at CFL 0.05 on
+a finer grid (192^2, 256^2) over --check-time.
 
   - fno_generator: `scheme: fno` at the generator's settings (256^2, dt 1e-4),
     which reproduces the FNO code's steps (tests/ns2d/fno_reproduction.py);
@@ -23,7 +24,9 @@ samples.
     run.py BUILD_DIR RESULT_JSON [--final-time T] [--error-samples N] [--nu NU]
 
 --final-time shortens the trajectories the errors are measured on (the
-timings are always for the full T of the protocol).
+timings are always for the full T of the protocol). The committed results:
+    run.py build bench/results/ns2d_dataset.json --throughput-samples 400
+    run.py build bench/results/ns2d_dataset_nu1e-4.json --nu 1e-4 --final-time 10 --throughput-samples 40
 """
 import argparse
 import json
@@ -46,11 +49,11 @@ parser.add_argument("--final-time", type=float, default=None)
 parser.add_argument("--error-samples", type=int, default=2)
 parser.add_argument("--nu", type=float, default=1e-3)
 parser.add_argument("--repeats", type=int, default=3)
-parser.add_argument("--grids", default="32,48,64,96,128", help="candidate solve grids")
+parser.add_argument("--grids", default=None, help="candidate solve grids (default: per nu, below)")
 parser.add_argument("--cfls", default="0.5,1.0", help="candidate CFL numbers")
 parser.add_argument("--accuracy-only", action="store_true", help="skip the timings (exploring candidates)")
 parser.add_argument("--check-time", type=float, default=10.0, help="T of the reference's convergence check")
-parser.add_argument("--throughput-samples", type=int, default=200,
+parser.add_argument("--throughput-samples", type=int, default=400,
                     help="samples of the 1- versus 2-thread throughput runs (enough to hide start-up)")
 parser.add_argument("--reuse-errors", default=None,
                     help="take the accuracy part from this earlier result JSON and only time")
@@ -75,10 +78,14 @@ stages:
     samples: {{train: {samples}, test: 0}}
 {extra}"""
 
-REFERENCE = {"grid": 128, "cfl": 0.1}
-CHECK = {"grid": 192, "cfl": 0.05}
+# Per nu: the converged run, the finer run that checks it, the candidates.
+PER_NU = {1e-3: (128, 192, "24,32,48,64"), 1e-4: (192, 256, "64,96,128,192"), 1e-5: (512, 768, "192,256,320,384")}
+reference_grid, check_grid, default_grids = PER_NU[args.nu]
+REFERENCE = {"grid": reference_grid, "cfl": 0.1}
+CHECK = {"grid": check_grid, "cfl": 0.05}
 FNO = {"scheme": "fno", "grid": 256, "dt": 1e-4}
-CANDIDATES = [{"grid": int(g), "cfl": float(c)} for g in args.grids.split(",") for c in args.cfls.split(",")]
+CANDIDATES = [{"grid": int(g), "cfl": float(c)} for g in (args.grids or default_grids).split(",")
+              for c in args.cfls.split(",")]
 
 
 def extra_keys(config):

@@ -4,7 +4,8 @@
 fieldforge: generate.ns2d's `scheme: fno` (bench_ns2d_step, float64, one
 sample, FIELDFORGE_THREADS FFTW threads). Reference: the PyTorch
 reimplementation of the FNO generator (bench/reference/ns2d_fno_generator.py:
-full complex FFTs, float32) at batch 1 and at its own batch of 20, from the
+real FFTs as the generator's calls compute them, float32) at batch 1 and at
+its own batch of 20, from the
 same initial field, at 256^2 and 1024^2 on 1 and 2 threads, in the same run.
 Each case checks that the two final fields agree to float32 round-off.
 Headline: reference s/sample-step at batch 20 / fieldforge s/step, 256^2, one

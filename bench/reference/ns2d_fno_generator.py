@@ -7,8 +7,12 @@ the neuraloperator project (Li et al., ICLR 2021). What that code does, and
 this file does the same way:
   - vorticity form on the unit torus, psi = w / (4 pi^2 |k|^2) (with the
     k = 0 entry divided by 1), u = psi_y, v = -psi_x;
-  - full complex 2D FFTs (its torch.rfft(..., onesided=False) / irfft, here
-    torch.fft.fft2 and the real part of ifft2) in float32 (complex64);
+  - real-to-complex 2D FFTs in float32: the original calls
+    torch.rfft(..., onesided=False) and irfft(..., onesided=False) compute a
+    real-to-complex transform (the other half filled by symmetry) and a
+    complex-to-real one from half the spectrum; the project's current
+    version writes them as torch.fft.rfft2 / irfft2, as here. So the
+    x-derivative keeps the Nyquist row k_x = -n/2;
   - per step ONE explicit evaluation of F = u w_x + v w_y, dealiased by the
     mask |k_x|, |k_y| <= (2/3) floor(n/2), and Crank-Nicolson for diffusion
     and forcing:
@@ -50,6 +54,13 @@ def wavenumbers(n):
     return k.transpose(0, 1), k
 
 
+def half_wavenumbers(n):
+    """The same on the half spectrum n x (n/2 + 1) of rfft2 (its last column
+    is k_y = -n/2, as in the generator)."""
+    k_x, k_y = wavenumbers(n)
+    return k_x[..., : n // 2 + 1], k_y[..., : n // 2 + 1]
+
+
 def gaussian_rf(batch, n, alpha=2.5, tau=7.0, generator=None):
     k_x, k_y = wavenumbers(n)
     sigma = tau ** (0.5 * (2 * alpha - 2))
@@ -73,10 +84,10 @@ def navier_stokes_2d(w0, f, visc, final_time, delta_t, record_steps):
     n = w0.shape[-1]
     k_max = n // 2
     steps = math.ceil(final_time / delta_t)
-    w_h = torch.fft.fft2(w0)
-    f_h = torch.fft.fft2(f).unsqueeze(0)
+    w_h = torch.fft.rfft2(w0)
+    f_h = torch.fft.rfft2(f).unsqueeze(0)
     record_time = steps // record_steps
-    k_x, k_y = wavenumbers(n)
+    k_x, k_y = half_wavenumbers(n)
     lap = 4 * math.pi ** 2 * (k_x ** 2 + k_y ** 2)
     lap[0, 0] = 1.0
     dealias = ((torch.abs(k_y) <= (2.0 / 3.0) * k_max) & (torch.abs(k_x) <= (2.0 / 3.0) * k_max)).float().unsqueeze(0)
@@ -87,15 +98,15 @@ def navier_stokes_2d(w0, f, visc, final_time, delta_t, record_steps):
     c, t = 0, 0.0
     for j in range(steps):
         psi_h = w_h / lap
-        q = torch.fft.ifft2(two_pi_i_ky * psi_h).real
-        v = torch.fft.ifft2(-two_pi_i_kx * psi_h).real
-        w_x = torch.fft.ifft2(two_pi_i_kx * w_h).real
-        w_y = torch.fft.ifft2(two_pi_i_ky * w_h).real
-        F_h = dealias * torch.fft.fft2(q * w_x + v * w_y)
+        q = torch.fft.irfft2(two_pi_i_ky * psi_h, s=(n, n))
+        v = torch.fft.irfft2(-two_pi_i_kx * psi_h, s=(n, n))
+        w_x = torch.fft.irfft2(two_pi_i_kx * w_h, s=(n, n))
+        w_y = torch.fft.irfft2(two_pi_i_ky * w_h, s=(n, n))
+        F_h = dealias * torch.fft.rfft2(q * w_x + v * w_y)
         w_h = (-delta_t * F_h + delta_t * f_h + explicit * w_h) / implicit
         t += delta_t
         if (j + 1) % record_time == 0:
-            solution[..., c] = torch.fft.ifft2(w_h).real
+            solution[..., c] = torch.fft.irfft2(w_h, s=(n, n))
             times[c] = t
             c += 1
     return solution, times

@@ -32,8 +32,12 @@ RealFFTBatch::RealFFTBatch(std::vector<int> shape, int count, int threads)
                                            nullptr, 1, spectral_distance, FFTW_MEASURE);
   plans_->inverse = fftw_plan_many_dft_c2r(rank, shape.data(), count, complex, nullptr, 1, spectral_distance,
                                            real.data(), nullptr, 1, real_distance, FFTW_MEASURE);
-  FF_REQUIRE(plans_->forward && plans_->inverse, RunError, "FFTW could not plan {} transforms of {} points", count,
-             real_size_);
+  const bool planned = plans_->forward && plans_->inverse;
+  if (!planned) {  // the destructor does not run for a throwing constructor
+    if (plans_->forward) fftw_destroy_plan(plans_->forward);
+    if (plans_->inverse) fftw_destroy_plan(plans_->inverse);
+  }
+  FF_REQUIRE(planned, RunError, "FFTW could not plan {} transforms of {} points", count, real_size_);
 }
 
 RealFFTBatch::~RealFFTBatch() {

@@ -16,7 +16,7 @@ std::vector<double> linear_rate(const SpectralGrid& grid, const NavierStokes2DOp
 }
 
 // The FNO generator keeps |k_a| ≤ (2/3)·floor(n/2) on both axes; for n a
-// multiple of 3 that is one mode more than Orszag's 3|k_a| < n.
+// multiple of 6 that is one mode more than Orszag's 3|k_a| < n.
 std::vector<double> fno_mask(int n) {
   const int half = static_cast<int>(n / 2 + 1);
   std::vector<double> mask(static_cast<long>(n) * half);
@@ -36,7 +36,8 @@ NavierStokes2D::NavierStokes2D(const NavierStokes2DOptions& options, const std::
       single_({options.n, options.n}, 1, options.threads),
       velocity_and_gradient_({options.n, options.n}, 4, options.threads),
       ifrk4_(linear_rate(grid_, options), 1),
-      dealias_(options.scheme == TimeScheme::fno ? fno_mask(options.n) : grid_.dealias) {
+      dealias_(options.scheme == TimeScheme::fno ? fno_mask(options.n) : grid_.dealias),
+      kappa_x_(grid_.kappa[0]) {
   const long n2 = static_cast<long>(options.n) * options.n, m = grid_.size;
   FF_REQUIRE(forcing.empty() || static_cast<long>(forcing.size()) == n2, InputError,
              "forcing has {} values, the {}x{} grid needs {}", forcing.size(), options.n, options.n, n2);
@@ -52,13 +53,21 @@ NavierStokes2D::NavierStokes2D(const NavierStokes2DOptions& options, const std::
   if (options.scheme == TimeScheme::fno) set_generator_factors();
 }
 
-// The generator computes 1 ∓ dt ν lap/2 in float32 (lap = 4π²|k|² in float32,
-// the scalar dt ν/2 rounded to float32). The rounded factors change each
-// mode's decay per step by up to 3e-8, which over 10⁴ steps is a drift of
-// 1e-4 and more, far above the rest of its round-off (its other float32
-// constants, 2πk, |2πk|² and f, change a state by about 1e-7); reproducing
-// its datasets means taking these factors as it does. The rest is double.
+// The generator computes 1 ∓ dt ν lap/2 in float32 (lap = 4π²|k|² in float32
+// with lap = 1 at k = 0, the scalar dt ν/2 rounded to float32). Rounding the
+// two factors changes a mode's decay per step by up to about 1.5·2⁻²⁴ = 9e-8,
+// which over 10⁴ steps is a drift of 1e-4 and more, far above the rest of
+// its round-off (its other float32 constants, 2πk, |2πk|² and f, change a
+// state by about 1e-7); reproducing its datasets means taking these factors
+// as it does. The rest is double.
 void NavierStokes2D::set_generator_factors() {
+  // Its x wavenumbers run 0 … n/2−1, −n/2 … −1, and its inverse transform
+  // (complex-to-real over y after complex over x) keeps the x-derivative of
+  // the Nyquist row −n/2 where fieldforge's convention drops it.
+  if (options_.n % 2 == 0) {
+    const long row = static_cast<long>(options_.n / 2) * (options_.n / 2 + 1);
+    for (int j = 0; j < options_.n / 2 + 1; ++j) kappa_x_[row + j] = -M_PI * options_.n;
+  }
   const int n = options_.n, half = n / 2 + 1;
   const float four_pi_squared = static_cast<float>(4 * M_PI * M_PI);
   const float half_step_nu = static_cast<float>(0.5 * options_.dt * options_.nu);
@@ -67,7 +76,7 @@ void NavierStokes2D::set_generator_factors() {
   implicit_factor_.resize(grid_.size);
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < half; ++j) {
-      const long kx = wavenumber(i, n), k2 = kx * kx + static_cast<long>(j) * j;
+      const long kx = wavenumber(i, n), k2 = std::max(1L, kx * kx + static_cast<long>(j) * j);
       const float lap = four_pi_squared * static_cast<float>(k2);
       const float x = half_step_nu * lap + half_step_drag;
       const long e = static_cast<long>(i) * half + j;
@@ -99,7 +108,7 @@ void NavierStokes2D::vorticity(double* w) {
 
 void NavierStokes2D::tendency(const SpectrumBuffer& w_hat, SpectrumBuffer& out) {
   const long m = grid_.size, n2 = static_cast<long>(product_.size());
-  const auto& kx = grid_.kappa[0];
+  const auto& kx = kappa_x_;
   const auto& ky = grid_.kappa[1];
   const std::complex<double> i_unit(0, 1);
 

@@ -13,8 +13,9 @@
 //  - fno: the step of the FNO paper's data generator (ns_2d.py in the
 //    neuraloperator project), reproduced term by term: one explicit
 //    evaluation of the advection term, Crank–Nicolson for diffusion, drag and
-//    forcing, its dealiasing mask |k_a| ≤ (2/3)·floor(n/2) and its float32
-//    Crank–Nicolson factors. First order in time.
+//    forcing, its dealiasing mask |k_a| ≤ (2/3)·floor(n/2), its Nyquist
+//    wavenumber −n/2 and its float32 Crank–Nicolson factors. First order in
+//    time.
 //
 // An advection evaluation is one batched inverse FFT of four fields (u, v,
 // w_x, w_y) and one forward FFT.
@@ -89,6 +90,7 @@ class NavierStokes2D {
   RealFFTBatch single_, velocity_and_gradient_;
   IntegratingFactorRK4 ifrk4_;
   std::vector<double> dealias_;  // the scheme's mask
+  std::vector<double> kappa_x_;  // 2πk_x of the x-derivative (the fno scheme keeps its Nyquist row)
   SpectrumBuffer w_hat_, f_hat_, first_, four_hat_, one_hat_;
   RealBuffer four_fields_, product_;
   std::vector<double> explicit_factor_, implicit_factor_;  // fno, Crank–Nicolson: 1 + dt L/2, 1/(1 − dt L/2)

