@@ -187,6 +187,29 @@ median = lambda xs: sorted(xs)[len(xs) // 2]
 ratio = median(reference_runs) / median(ours)
 speedups = sorted(a / b for a in timings["throughput_1_thread"] for b in timings["throughput_2_threads"])
 stage_speedups = sorted(a / b for a in timings["stage_1_thread"] for b in timings["stage_2_threads"])
+def dataset_cases(errors, candidates, default_grid, default_cfl, reference_runs, ours, timings, samples):
+    """The result's cases: the headline timing, the thread throughput and
+    every configuration's dataset error against the generator's."""
+    cases = [{"case": "20 samples, 1 thread", "nu": args.nu, "final_time": PROTOCOL_T,
+              "solve_grid": default_grid, "cfl": default_cfl,
+              "fieldforge_s": median(ours), "fieldforge_s_runs": ours,
+              "reference_s": median(reference_runs), "reference_s_runs": reference_runs,
+              "ratio": round(median(reference_runs) / median(ours), 2)},
+             {"case": "2 threads against 1 (stage time)", "samples": samples,
+              "fieldforge_s": median(timings["stage_2_threads"]), "fieldforge_s_runs": timings["stage_2_threads"],
+              "reference_s": median(timings["stage_1_thread"]), "reference_s_runs": timings["stage_1_thread"],
+              "reference": "fieldforge on 1 thread",
+              "ratio": round(median(timings["stage_1_thread"]) / median(timings["stage_2_threads"]), 3)}]
+    generator = errors.get("fno_generator")
+    for c in candidates:
+        case = {"case": "dataset error", "solve_grid": c["grid"], "cfl": c["cfl"], "dataset_error": c["dataset_error"],
+                "generator_dataset_error": generator}
+        if generator:
+            case["ratio"] = round(generator / c["dataset_error"], 2)  # generator's error / ours
+        cases.append(case)
+    return cases
+
+
 result = {
     "name": "ns2d_dataset",
     "headline": f"CPU time for 20 samples of the FNO NS protocol (nu {args.nu:g}, T {PROTOCOL_T:g}, 64^2 stored): "
@@ -223,6 +246,8 @@ result = {
     "cores": os.cpu_count(),
     "load_average_at_start": LOAD_AT_START,
     "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+    "cases": dataset_cases(errors, candidates, default_grid, default_cfl, reference_runs, ours, timings,
+                           args.throughput_samples),
 }
 os.makedirs(os.path.dirname(os.path.abspath(args.result)), exist_ok=True)
 with open(args.result, "w") as f:
