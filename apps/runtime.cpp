@@ -19,6 +19,9 @@
 #if FIELDFORGE_WITH_TORCH
 #include "operators/training/device.hpp"
 #endif
+#if FIELDFORGE_WITH_PETSC && FIELDFORGE_WITH_TORCH
+#include "solvers/linear/dcdm/dcdm_pc.hpp"
+#endif
 
 namespace ff {
 
@@ -34,6 +37,9 @@ Runtime::Runtime(int& argc, char**& argv, const std::vector<std::string>& petsc_
     throw InputError("PETSc options after '--' could not be parsed: " + options);
   if (PetscInitializeNoArguments() != 0) throw RunError("PETSc initialisation failed");
   linear::quiet_petsc_errors();  // a failing PETSc call becomes one RunError, not a traceback per rank
+#if FIELDFORGE_WITH_TORCH
+  if (linear::register_dcdm_pc() != 0) throw RunError("PETSc: registering the dcdm preconditioner failed");
+#endif
 #else
   FF_REQUIRE(petsc_options.empty(), InputError,
              "options after '--' are PETSc options, but this build has no PETSc (FIELDFORGE_WITH_PETSC=OFF)");

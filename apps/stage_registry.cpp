@@ -17,7 +17,11 @@
 #include "solvers/fem/nonlinear_stage.hpp"
 #include "solvers/fem/poisson_stage.hpp"
 #endif
+#if FIELDFORGE_WITH_PETSC && FIELDFORGE_WITH_TORCH
+#include "solvers/linear/dcdm/poisson_obstacles_stage.hpp"
+#endif
 #if FIELDFORGE_WITH_TORCH
+#include "operators/stages/dcdm_train_stage.hpp"
 #include "operators/stages/evaluate_stage.hpp"
 #include "operators/stages/train_stage.hpp"
 #endif
@@ -44,6 +48,10 @@ const StageRegistry& stage_registry() {
 #if FIELDFORGE_WITH_TORCH
     register_stage<operators::TrainOperatorStage>(r);
     register_stage<operators::EvaluateStage>(r);
+    register_stage<operators::TrainDcdmStage>(r);
+#endif
+#if FIELDFORGE_WITH_PETSC && FIELDFORGE_WITH_TORCH
+    register_stage<linear::PoissonObstaclesStage>(r);
 #endif
     return r;
   }();

@@ -1,6 +1,7 @@
 #include "operators/models/registry.hpp"
 
 #include "core/error.hpp"
+#include "operators/models/dcdm/family.hpp"
 #include "operators/models/fno/family.hpp"
 #include "operators/models/mg_tfno/family.hpp"
 #include "operators/models/sfno/family.hpp"
@@ -18,6 +19,7 @@ const ModelRegistry& model_registry() {
     r.add(tfno_family());
     r.add(mg_tfno_family());
     r.add(sfno_family());
+    r.add(dcdm_family());
     return r;
   }();
   return registry;

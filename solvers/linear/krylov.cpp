@@ -37,6 +37,7 @@ KrylovResult KrylovSolver::solve(Vec b, Vec x) {
   StageOptionsScope scope(options_.prefix, krylov_settings(options_), options_.options, origin(options_.prefix));
   if (!configured_) {
     FF_PETSC(KSPSetFromOptions(ksp_));
+    if (on_configured_) on_configured_(ksp_);
     configured_ = true;
   }
   FF_PETSC(KSPSolve(ksp_, b, x));

@@ -12,6 +12,7 @@
 
 #include <petscksp.h>
 
+#include <functional>
 #include <string>
 
 namespace ff::linear {
@@ -29,10 +30,16 @@ class KrylovSolver {
 
   const KrylovOptions& options() const { return options_; }
 
+  // Called once with the KSP after it has read its options, before the
+  // first setup: for settings that depend on the chosen types (a dcdm PC's
+  // grid layout).
+  void on_configured(std::function<void(KSP)> hook) { on_configured_ = std::move(hook); }
+
  private:
   KrylovOptions options_;
   PetscHandle<KSP, KSPDestroy> ksp_;
   bool configured_ = false;
+  std::function<void(KSP)> on_configured_;
 };
 
 }  // namespace ff::linear
