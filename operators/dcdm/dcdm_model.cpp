@@ -1,6 +1,7 @@
 #include "operators/dcdm/dcdm_model.hpp"
 
 #include "core/error.hpp"
+#include "operators/models/dcdm/dcdm_net.hpp"
 #include "operators/models/registry.hpp"
 #include "operators/training/checkpoint.hpp"
 
@@ -21,6 +22,7 @@ DcdmNetwork load_dcdm_network(const std::filesystem::path& checkpoint, const std
   network.module.ptr()->to(torch::Device(device));
   network.module.ptr()->eval();
   network.dimension = header.data.dimension;
+  network.grid_divisor = 1L << (network.module.ptr<DcdmNetImpl>()->levels() - 1);
   network.description = header.model;
   return network;
 }

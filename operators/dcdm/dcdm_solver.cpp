@@ -83,6 +83,7 @@ DcdmResult dcdm_solve(const GridLaplacian& A, const torch::Tensor& b, torch::Ten
   while (r_norm > options.rtol * b_norm && result.iterations < options.max_iterations) {
     const auto model_start = Clock::now();
     torch::Tensor d = model(r / r_norm).to(torch::kFloat64) * A.fluid();
+    if (d.is_cuda()) (void)d.view(-1)[0].item<double>();  // wait for the device before reading the clock
     result.model_seconds += seconds_since(model_start);
     Orthogonalized o = orthogonalized(A, d, previous);
     // A direction (nearly) in the span of the kept ones would stall the

@@ -69,7 +69,9 @@ OptionsSchema<TrainDcdmStage::Settings> options() {
   o.map("rhs", &S::rhs, rhs, "right-hand sides drawn from the Ritz vectors");
   o.map("model", &S::model, dcdm_net_options(), "the network (model.kind dcdm)");
   o.map("optim", &S::optim, optim, "Adam on the line-search loss");
-  o.key("seed", &S::seed, "seed of the weights, the Lanczos start and the right-hand sides (0: the case's)")
+  o.key("seed", &S::seed,
+        "seed of the weights, the Lanczos start and the right-hand sides (0: the case's); the obstacle layout is "
+        "always drawn with the case's seed, as solve.poisson_obstacles draws its layouts")
       .at_least(0);
   o.key("device", &S::device, "cpu, cuda or cuda:N");
   o.file("out", &S::out, ValueKind::output_file, "final checkpoint (with optimizer state for --resume)");
@@ -90,10 +92,10 @@ TrainDcdmStage::TrainDcdmStage(const StageConfig& config)
              s.problem.obstacles.max_size);
   FF_REQUIRE(s.optim.validation < s.rhs.count, InputError,
              "optim.validation: {} right-hand sides held out, but rhs.count is {}", s.optim.validation, s.rhs.count);
+  model_registry().from_description("kind: dcdm\n" + dcdm_net_options().write(s.model), "model");  // checks convs
   const long divisor = 1L << (s.model.convs.size() - 1);
   FF_REQUIRE(s.problem.n % divisor == 0, InputError, "problem.n: {} levels in model.convs need n divisible by {}, got {}",
              s.model.convs.size(), divisor, s.problem.n);
-  model_registry().from_description("kind: dcdm\n" + dcdm_net_options().write(s.model), "model");
 }
 
 TrainDcdmStage::~TrainDcdmStage() = default;
@@ -107,7 +109,7 @@ void TrainDcdmStage::run(const RunContext& context) {
   const std::uint64_t seed = s.seed > 0 ? static_cast<std::uint64_t>(s.seed) : context.seed;
   const torch::Device device(s.device);
 
-  const obstacles::PressureLaplacian matrix(obstacles::obstacle_cells(s.problem, seed, s.layout),
+  const obstacles::PressureLaplacian matrix(obstacles::obstacle_cells(s.problem, context.seed, s.layout),
                                             s.problem.boundary);
   spdlog::info("{}: {}^{} cells, {} fluid ({:.1f}% solid), layout {}", context.stage_name, s.problem.n, s.problem.dim,
                matrix.size(), 100.0 * matrix.grid().solid_count() / matrix.grid().cells(), s.layout);

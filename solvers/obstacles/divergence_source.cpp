@@ -44,6 +44,7 @@ std::vector<double> divergence_rhs(const PressureLaplacian& laplacian, const Div
     return u;
   };
 
+  // h² div u ≈ h Σ_faces u·n over the cell's open faces.
   const double h = 1.0 / grid.n();
   std::vector<double> rhs(laplacian.size(), 0.0);
   for (long i = 0; i < laplacian.size(); ++i) {

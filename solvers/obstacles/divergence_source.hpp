@@ -1,5 +1,6 @@
-// Right-hand sides of the pressure Poisson problem: b = −h·div u of a
-// random smooth velocity field u, with u·n = 0 on solid faces and on the
+// Right-hand sides of the pressure Poisson problem: b = −h²·div u (the
+// h²-scaled form of −Δp = −div u, as PressureLaplacian is) of a random
+// smooth velocity field u, with u·n = 0 on solid faces and on the
 // walls of the box (the top face of an open_top problem lets flow through).
 // Each velocity component is a sum of `modes` random Fourier modes of
 // wavenumbers 1 to `max_wavenumber` per axis, so b has the large-scale

@@ -38,15 +38,15 @@ void add_ball(CellGrid& grid, const Ball& ball) {
 
 int add_random_obstacles(CellGrid& grid, const RandomObstacles& options, PressureBoundary boundary,
                          std::uint64_t seed, std::uint64_t index) {
-  FF_REQUIRE(options.solid_fraction >= 0 && options.solid_fraction < 0.5, InputError,
-             "obstacles.solid_fraction: expected a value in [0, 0.5), got {}", options.solid_fraction);
+  FF_REQUIRE(options.solid_fraction >= 0 && options.solid_fraction <= 0.49, InputError,
+             "obstacles.solid_fraction: expected a value in [0, 0.49], got {}", options.solid_fraction);
   FF_REQUIRE(0 < options.min_size && options.min_size <= options.max_size, InputError,
              "obstacles: need 0 < min_size <= max_size, got {} and {}", options.min_size, options.max_size);
   SampleRng rng(seed, kObstacleStream, index);
   const long target = std::lround(options.solid_fraction * grid.cells());
   int shapes = 0;
-  // Each shape covers at least one cell on any grid this is used with; the
-  // bound only guards against a fraction the shapes cannot reach.
+  // The bound guards against a fraction the shapes cannot reach (on a grid
+  // too coarse, small shapes miss every cell centre).
   for (int attempt = 0; grid.solid_count() < target && attempt < 100000; ++attempt) {
     const double size = options.min_size + (options.max_size - options.min_size) * rng.uniform();
     std::array<double, 3> centre{0, 0, 0};

@@ -19,6 +19,9 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <memory>
+#include <string>
+
 namespace ff::linear {
 namespace {
 
@@ -66,8 +69,10 @@ KrylovResult petsc_solve(const obstacles::PressureLaplacian& matrix, const std::
 }
 
 // The relative residual history of `iterations` FCG steps with PC dcdm.
+// The layout comes from set_dcdm_layout, or from -pc_dcdm_grid N when `grid_option`.
 std::vector<double> fcg_history(const obstacles::PressureLaplacian& matrix, const std::vector<double>& b,
-                                const std::filesystem::path& model, long iterations, std::vector<double>& x_out) {
+                                const std::filesystem::path& model, long iterations, std::vector<double>& x_out,
+                                bool grid_option = false) {
   const auto A = assemble_pressure_matrix(matrix, PETSC_COMM_WORLD);
   auto rhs = distributed_vector(A, b);
   PetscHandle<Vec, VecDestroy> x;
@@ -76,6 +81,8 @@ std::vector<double> fcg_history(const obstacles::PressureLaplacian& matrix, cons
   FF_PETSC(KSPCreate(PETSC_COMM_WORLD, ksp.out()));
   FF_PETSC(KSPSetOptionsPrefix(ksp, "dcdm_test_"));
   FF_PETSC(PetscOptionsSetValue(nullptr, "-dcdm_test_pc_dcdm_model", model.c_str()));
+  if (grid_option)
+    FF_PETSC(PetscOptionsSetValue(nullptr, "-dcdm_test_pc_dcdm_grid", std::to_string(matrix.grid().n()).c_str()));
   FF_PETSC(KSPSetOperators(ksp, A, A));
   FF_PETSC(KSPSetType(ksp, KSPFCG));
   FF_PETSC(KSPFCGSetMmax(ksp, 2));
@@ -86,9 +93,10 @@ std::vector<double> fcg_history(const obstacles::PressureLaplacian& matrix, cons
   PC pc = nullptr;
   FF_PETSC(KSPGetPC(ksp, &pc));
   FF_PETSC(PCSetType(pc, "dcdm"));
-  set_dcdm_layout(pc, matrix.grid().shape(), matrix.cell_of_unknown());
+  if (!grid_option) set_dcdm_layout(pc, matrix.grid().shape(), matrix.cell_of_unknown());
   FF_PETSC(KSPSolve(ksp, rhs, x));
   FF_PETSC(PetscOptionsClearValue(nullptr, "-dcdm_test_pc_dcdm_model"));
+  FF_PETSC(PetscOptionsClearValue(nullptr, "-dcdm_test_pc_dcdm_grid"));
   const PetscReal* history = nullptr;
   PetscInt length = 0;
   FF_PETSC(KSPGetResidualHistory(ksp, &history, &length));
@@ -98,14 +106,37 @@ std::vector<double> fcg_history(const obstacles::PressureLaplacian& matrix, cons
   return relative;
 }
 
+// A network file that every rank reads: rank 0 makes a fresh folder, saves
+// the network there and tells the others the path.
+class SharedNetwork {
+ public:
+  SharedNetwork() {
+    MPI_Comm_rank(PETSC_COMM_WORLD, &rank_);
+    std::string path;
+    if (rank_ == 0) {
+      folder_ = std::make_unique<test::TempDir>();
+      path = (*folder_ / "dcdm.pt").string();
+      save_network(path);
+    }
+    int length = static_cast<int>(path.size());
+    MPI_Bcast(&length, 1, MPI_INT, 0, PETSC_COMM_WORLD);
+    path.resize(length);
+    MPI_Bcast(path.data(), length, MPI_CHAR, 0, PETSC_COMM_WORLD);
+    path_ = path;
+  }
+  ~SharedNetwork() { MPI_Barrier(PETSC_COMM_WORLD); }  // nobody reads it any more when rank 0 removes it
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  int rank_ = 0;
+  std::unique_ptr<test::TempDir> folder_;
+  std::filesystem::path path_;
+};
+
 TEST(DcdmPc, FlexibleCgMatchesTheLibTorchSolver) {
   ASSERT_EQ(register_dcdm_pc(), 0);
-  // Every rank names the same file: rank 0 writes it, the others wait.
-  const std::filesystem::path model = std::filesystem::temp_directory_path() / "fieldforge-dcdm-pc-test.pt";
-  int rank = 0;
-  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
-  if (rank == 0) save_network(model);
-  MPI_Barrier(PETSC_COMM_WORLD);
+  const SharedNetwork network_file;
+  const std::filesystem::path& model = network_file.path();
 
   // An untrained network converges slowly; 12 steps are enough to compare.
   const long steps = 12;
@@ -137,8 +168,19 @@ TEST(DcdmPc, FlexibleCgMatchesTheLibTorchSolver) {
   // to float32 for the network: the iterates agree to float32 round-off
   // amplified over the steps.
   EXPECT_LT(std::sqrt(difference / norm), 1e-5);
-  MPI_Barrier(PETSC_COMM_WORLD);
-  if (rank == 0) std::filesystem::remove(model);
+}
+
+TEST(DcdmPc, GridOptionServesWhenEveryCellIsAnUnknown) {
+  // No obstacles: -pc_dcdm_grid N gives the same layout as set_dcdm_layout.
+  ASSERT_EQ(register_dcdm_pc(), 0);
+  const SharedNetwork network_file;
+  const obstacles::PressureLaplacian matrix(obstacles::CellGrid(2, 16), obstacles::PressureBoundary::open_top);
+  const std::vector<double> b = obstacles::divergence_rhs(matrix, {}, 2, 0);
+  std::vector<double> x_layout, x_option;
+  const std::vector<double> with_layout = fcg_history(matrix, b, network_file.path(), 8, x_layout);
+  const std::vector<double> with_option = fcg_history(matrix, b, network_file.path(), 8, x_option, true);
+  ASSERT_EQ(with_layout.size(), with_option.size());
+  for (std::size_t k = 0; k < with_layout.size(); ++k) EXPECT_EQ(with_layout[k], with_option[k]) << k;
 }
 
 TEST(DcdmPc, MissingModelIsAnError) {

@@ -60,6 +60,8 @@ TEST(DcdmSolver, IdentityDirectionsReproduceConjugateGradients) {
   ASSERT_TRUE(dcdm.converged);
   EXPECT_LE(std::abs(cg.iterations - dcdm.iterations), 1);
   // The histories agree until round-off separates the recurrences.
+  ASSERT_GT(cg.relative_residuals.size(), 30u);
+  ASSERT_GT(dcdm.relative_residuals.size(), 30u);
   for (long k = 0; k < 30; ++k)
     EXPECT_NEAR(dcdm.relative_residuals[k], cg.relative_residuals[k], 1e-8 * cg.relative_residuals[k]) << k;
   EXPECT_LT((x_cg - x_dcdm).norm().item<double>(), 1e-6 * x_cg.norm().item<double>());
@@ -187,6 +189,13 @@ TEST(DcdmTraining, ASmallNetworkLearnsBetterDirections) {
   torch::Tensor x = torch::zeros_like(b);
   const DcdmResult dcdm = dcdm_solve(A, b, x, network_directions(torch::nn::AnyModule(net), A.fluid()), solve);
   EXPECT_TRUE(dcdm.converged) << dcdm.relative_residuals.back();
+  // ... in fewer steps than steepest descent (the residual as direction, nothing kept).
+  DcdmOptions descent = solve;
+  descent.directions = 0;
+  descent.with_residual = false;
+  torch::Tensor x_sd = torch::zeros_like(b);
+  const DcdmResult sd = dcdm_solve(A, b, x_sd, [](const torch::Tensor& r) { return r; }, descent);
+  EXPECT_LT(dcdm.iterations, sd.iterations) << "DCDM " << dcdm.iterations << ", steepest descent " << sd.iterations;
 }
 
 }  // namespace

@@ -5,11 +5,13 @@
 #include "solvers/linear/petsc_check.hpp"
 
 #include <petsc/private/pcimpl.h>
+#include <petscao.h>
 #include <petscdmda.h>
 #include <torch/torch.h>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <numeric>
 #include <string>
 
@@ -49,19 +51,29 @@ std::string option(PC pc, const char* name, const std::string& fallback, bool* f
   return set ? std::string(value) : fallback;
 }
 
-// Where the layout was not given: a DMDA's grid, or -pc_dcdm_grid N with every cell an unknown.
+// Where the layout was not given: a DMDA's grid (in its natural order,
+// which is not PETSc's global order on several ranks), or -pc_dcdm_grid N
+// with every cell an unknown.
 void infer_layout(PC pc, DcdmPc& s, PetscInt unknowns) {
   if (!s.shape.empty()) return;
   DM dm = nullptr;
   FF_PETSC(PCGetDM(pc, &dm));
   PetscBool is_da = PETSC_FALSE;
   if (dm) FF_PETSC(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(dm), DMDA, &is_da));
+  s.cell_of_unknown.resize(unknowns);
+  std::iota(s.cell_of_unknown.begin(), s.cell_of_unknown.end(), int64_t{0});
   if (is_da) {
-    PetscInt dim = 0, m = 0, n = 0, p = 0;
-    FF_PETSC(DMDAGetInfo(dm, &dim, &m, &n, &p, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
-                         nullptr, nullptr));
-    // DMDA numbers x fastest: as a C-order tensor the axes run (p, n, m).
+    PetscInt dim = 0, m = 0, n = 0, p = 0, dof = 0;
+    FF_PETSC(DMDAGetInfo(dm, &dim, &m, &n, &p, nullptr, nullptr, nullptr, &dof, nullptr, nullptr, nullptr, nullptr,
+                         nullptr));
+    FF_REQUIRE(dof == 1, InputError, "a DMDA with {} fields per point; the DCDM network takes one", dof);
+    // DMDA's natural order runs x fastest: as a C-order tensor the axes are (p, n, m).
     s.shape = dim == 3 ? std::vector<long>{p, n, m} : std::vector<long>{n, m};
+    AO ao = nullptr;
+    FF_PETSC(DMDAGetAO(dm, &ao));
+    std::vector<PetscInt> natural(s.cell_of_unknown.begin(), s.cell_of_unknown.end());
+    FF_PETSC(AOPetscToApplication(ao, unknowns, natural.data()));
+    s.cell_of_unknown.assign(natural.begin(), natural.end());
   } else {
     bool found = false;
     const std::string n = option(pc, "-pc_dcdm_grid", "", &found);
@@ -70,10 +82,14 @@ void infer_layout(PC pc, DcdmPc& s, PetscInt unknowns) {
                "call set_dcdm_layout");
     s.shape.assign(s.network.dimension, std::stol(n));
   }
-  s.cell_of_unknown.resize(unknowns);
-  std::iota(s.cell_of_unknown.begin(), s.cell_of_unknown.end(), int64_t{0});
+  long cells = 1;
+  for (long n : s.shape) cells *= n;
+  FF_REQUIRE(cells == unknowns, InputError, "-pc_dcdm_grid or the DMDA gives {} cells, the matrix has {} unknowns",
+             cells, unknowns);
 }
 
+// Every rank checks the same things, so an error stops all of them before
+// any collective call: none is left waiting in a scatter.
 PetscErrorCode setup(PC pc) {
   return guarded(pc, [&] {
     DcdmPc& s = state(pc);
@@ -81,16 +97,18 @@ PetscErrorCode setup(PC pc) {
     const std::string model = option(pc, "-pc_dcdm_model", "", &found);
     FF_REQUIRE(found, InputError, "-pc_dcdm_model FILE is required (a checkpoint of a train.dcdm stage)");
     s.device = torch::Device(option(pc, "-pc_dcdm_device", "cpu"));
-    PetscMPIInt rank = 0;
-    MPI_Comm_rank(PetscObjectComm(reinterpret_cast<PetscObject>(pc)), &rank);
-    if (rank == 0) s.network = operators::load_dcdm_network(model, s.device.str());
+    s.network = operators::load_dcdm_network(model, s.device.str());
     PetscInt unknowns = 0;
     FF_PETSC(MatGetSize(pc->pmat, &unknowns, nullptr));
     infer_layout(pc, s, unknowns);
     FF_REQUIRE(static_cast<PetscInt>(s.cell_of_unknown.size()) == unknowns, InputError,
                "the layout has {} unknowns, the matrix {}", s.cell_of_unknown.size(), unknowns);
-    FF_REQUIRE(rank != 0 || static_cast<int>(s.shape.size()) == s.network.dimension, InputError,
-               "{}: a {}D network for a {}D grid", model, s.network.dimension, s.shape.size());
+    FF_REQUIRE(static_cast<int>(s.shape.size()) == s.network.dimension, InputError, "{}: a {}D network for a {}D grid",
+               model, s.network.dimension, s.shape.size());
+    for (long n : s.shape)
+      FF_REQUIRE(n % s.network.grid_divisor == 0, InputError,
+                 "{}: the network's pooling levels need cells per axis divisible by {}, the grid has {}", model,
+                 s.network.grid_divisor, n);
     s.cells = torch::tensor(s.cell_of_unknown, torch::kInt64).to(s.device);
     if (!s.to_zero) {
       Vec x = nullptr;
@@ -101,34 +119,51 @@ PetscErrorCode setup(PC pc) {
   });
 }
 
+// The network's direction for the residual in `values` (all unknowns, rank 0).
+void network_direction(DcdmPc& s, PetscScalar* values, PetscInt count, PetscReal norm) {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor r =
+      torch::from_blob(values, {count}, torch::kFloat64).to(s.device, torch::kFloat32) / static_cast<float>(norm);
+  long cells = 1;
+  for (long n : s.shape) cells *= n;
+  torch::Tensor grid = torch::zeros({cells}, torch::TensorOptions().dtype(torch::kFloat32).device(s.device));
+  grid.index_copy_(0, s.cells, r);
+  std::vector<int64_t> shape{1, 1};
+  shape.insert(shape.end(), s.shape.begin(), s.shape.end());
+  const torch::Tensor d = s.network.module.forward(grid.view(shape)).reshape(-1).index_select(0, s.cells);
+  const torch::Tensor out = (d.to(torch::kCPU, torch::kFloat64) * norm).contiguous();
+  std::copy(out.data_ptr<double>(), out.data_ptr<double>() + count, values);
+}
+
 PetscErrorCode apply(PC pc, Vec x, Vec y) {
   return guarded(pc, [&] {
     DcdmPc& s = state(pc);
+    MPI_Comm comm = PetscObjectComm(reinterpret_cast<PetscObject>(pc));
     PetscReal norm = 0;
     FF_PETSC(VecNorm(x, NORM_2, &norm));
     FF_PETSC(VecScatterBegin(s.to_zero, x, s.gathered, INSERT_VALUES, SCATTER_FORWARD));
     FF_PETSC(VecScatterEnd(s.to_zero, x, s.gathered, INSERT_VALUES, SCATTER_FORWARD));
     PetscInt local = 0;
     FF_PETSC(VecGetLocalSize(s.gathered, &local));
-    if (local > 0 && norm > 0) {
+    // Rank 0 runs the network; a failure there is shared before the reverse
+    // scatter, so every rank stops with it.
+    std::string failure;
+    if (local > 0) {
       PetscScalar* values = nullptr;
       FF_PETSC(VecGetArray(s.gathered, &values));
-      torch::NoGradGuard no_grad;
-      const torch::Tensor r = torch::from_blob(values, {local}, torch::kFloat64).to(s.device, torch::kFloat32) /
-                              static_cast<float>(norm);
-      long cells = 1;
-      for (long n : s.shape) cells *= n;
-      torch::Tensor grid = torch::zeros({cells}, torch::TensorOptions().dtype(torch::kFloat32).device(s.device));
-      grid.index_copy_(0, s.cells, r);
-      std::vector<int64_t> shape{1, 1};
-      shape.insert(shape.end(), s.shape.begin(), s.shape.end());
-      const torch::Tensor d = s.network.module.forward(grid.view(shape)).reshape(-1).index_select(0, s.cells);
-      const torch::Tensor out = (d.to(torch::kCPU, torch::kFloat64) * norm).contiguous();
-      std::copy(out.data_ptr<double>(), out.data_ptr<double>() + local, values);
+      try {
+        if (norm > 0)
+          network_direction(s, values, local, norm);
+        else
+          std::fill(values, values + local, 0.0);
+      } catch (const std::exception& e) {
+        failure = e.what();
+      }
       FF_PETSC(VecRestoreArray(s.gathered, &values));
-    } else if (local > 0) {
-      FF_PETSC(VecZeroEntries(s.gathered));
     }
+    int failed = failure.empty() ? 0 : 1;
+    MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_MAX, comm);
+    FF_REQUIRE(!failed, RunError, "the network failed{}", failure.empty() ? " on rank 0" : ": " + failure);
     FF_PETSC(VecScatterBegin(s.to_zero, s.gathered, y, INSERT_VALUES, SCATTER_REVERSE));
     FF_PETSC(VecScatterEnd(s.to_zero, s.gathered, y, INSERT_VALUES, SCATTER_REVERSE));
   });

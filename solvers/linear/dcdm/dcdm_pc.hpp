@@ -12,9 +12,10 @@
 //
 // The network needs the grid behind the vector: pcdcdm_set_layout gives it
 // (grid shape and the cell of every unknown, for problems with solid
-// cells); without it, a DMDA attached to the PC or -pc_dcdm_grid N (every
-// cell an unknown) serve. Under MPI the residual is gathered to rank 0,
-// which runs the network.
+// cells); without it, a DMDA attached to the PC (one field per point) or
+// -pc_dcdm_grid N (every cell an unknown) serve. Under MPI every rank loads
+// and checks the network, the residual is gathered to rank 0, which runs it,
+// and the direction is scattered back.
 #pragma once
 
 #include <petscpc.h>
