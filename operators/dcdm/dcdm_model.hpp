@@ -12,8 +12,8 @@ namespace ff::operators {
 struct DcdmNetwork {
   torch::nn::AnyModule module;  // in evaluation mode on the requested device
   int dimension = 3;
-  long grid_divisor = 1;        // cells per axis must be a multiple (2^(pooling levels))
-  std::string description;      // the model's options as the checkpoint holds them
+  long grid_divisor = 1;    // cells per axis must be a multiple (2^(pooling levels))
+  std::string description;  // the model's options as the checkpoint holds them
 };
 
 // InputError naming the file when it is missing, not a checkpoint, or holds

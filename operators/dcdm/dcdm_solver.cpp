@@ -15,9 +15,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 double scalar_product(const torch::Tensor& a, const torch::Tensor& b) { return (a * b).sum().item<double>(); }
 
@@ -99,8 +97,8 @@ DcdmResult dcdm_solve(const GridLaplacian& A, const torch::Tensor& b, torch::Ten
     }
     const torch::Tensor& Ad = o.Ad;
     const double dAd = o.dAd;
-    FF_REQUIRE(std::isfinite(dAd) && dAd > 0, RunError,
-               "DCDM: no descent direction at iteration {} (d'Ad = {})", result.iterations + 1, dAd);
+    FF_REQUIRE(std::isfinite(dAd) && dAd > 0, RunError, "DCDM: no descent direction at iteration {} (d'Ad = {})",
+               result.iterations + 1, dAd);
     const double alpha = scalar_product(d, r) / dAd;
     x.add_(d, alpha);
     r.sub_(Ad, alpha);

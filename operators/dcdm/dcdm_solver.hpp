@@ -28,9 +28,9 @@ namespace ff::operators {
 using DirectionModel = std::function<torch::Tensor(const torch::Tensor&)>;
 
 struct DcdmOptions {
-  double rtol = 1e-6;        // stop at ‖r‖ ≤ rtol ‖b‖
+  double rtol = 1e-6;  // stop at ‖r‖ ≤ rtol ‖b‖
   long max_iterations = 1000;
-  int directions = 2;        // previous directions each new one is made A-orthogonal to
+  int directions = 2;  // previous directions each new one is made A-orthogonal to
   // Search each step over span{f(r), r} instead of f(r) alone (one more
   // operator application a step): the iteration then never does worse than
   // steepest descent where the network's direction is poor. Not in the paper.
@@ -44,7 +44,7 @@ struct DcdmResult {
   std::vector<double> relative_residuals;  // ‖r_k‖/‖b‖, k = 0..iterations
   double seconds = 0;                      // the whole solve
   double model_seconds = 0;                // inside the direction model
-  long fallbacks = 0;  // iterations whose model direction was degenerate and the residual was used
+  long fallbacks = 0;                      // iterations whose model direction was degenerate and the residual was used
   std::vector<torch::Tensor> directions;   // with keep_directions: d_1, d_2, ...
 };
 

@@ -68,8 +68,7 @@ torch::Tensor GridLaplacian::to_grid(const std::vector<double>& unknowns) const 
 }
 
 std::vector<double> GridLaplacian::to_unknowns(const torch::Tensor& grid) const {
-  torch::Tensor values =
-      grid.reshape(-1).index_select(0, fluid_cells_).to(torch::kCPU, torch::kFloat64).contiguous();
+  torch::Tensor values = grid.reshape(-1).index_select(0, fluid_cells_).to(torch::kCPU, torch::kFloat64).contiguous();
   return std::vector<double>(values.data_ptr<double>(), values.data_ptr<double>() + values.numel());
 }
 

@@ -21,7 +21,7 @@ class GridLaplacian {
 
   int dimension() const { return dimension_; }
   const std::vector<long>& shape() const { return shape_; }  // [1, 1, n, ...]
-  const torch::Tensor& fluid() const { return fluid_; }     // 1 at fluid cells, 0 at solid ones
+  const torch::Tensor& fluid() const { return fluid_; }      // 1 at fluid cells, 0 at solid ones
   torch::Dtype dtype() const { return dtype_; }
   torch::Device device() const { return diagonal_.device(); }
 

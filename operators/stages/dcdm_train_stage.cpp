@@ -94,8 +94,9 @@ TrainDcdmStage::TrainDcdmStage(const StageConfig& config)
              "optim.validation: {} right-hand sides held out, but rhs.count is {}", s.optim.validation, s.rhs.count);
   model_registry().from_description("kind: dcdm\n" + dcdm_net_options().write(s.model), "model");  // checks convs
   const long divisor = 1L << (s.model.convs.size() - 1);
-  FF_REQUIRE(s.problem.n % divisor == 0, InputError, "problem.n: {} levels in model.convs need n divisible by {}, got {}",
-             s.model.convs.size(), divisor, s.problem.n);
+  FF_REQUIRE(s.problem.n % divisor == 0, InputError,
+             "problem.n: {} levels in model.convs need n divisible by {}, got {}", s.model.convs.size(), divisor,
+             s.problem.n);
 }
 
 TrainDcdmStage::~TrainDcdmStage() = default;

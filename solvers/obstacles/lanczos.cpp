@@ -3,8 +3,8 @@
 #include "core/error.hpp"
 #include "core/rng.hpp"
 
-#include <Eigen/Eigenvalues>
 #include <spdlog/spdlog.h>
+#include <Eigen/Eigenvalues>
 
 #include <algorithm>
 #include <cmath>

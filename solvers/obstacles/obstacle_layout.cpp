@@ -36,8 +36,8 @@ void add_ball(CellGrid& grid, const Ball& ball) {
   });
 }
 
-int add_random_obstacles(CellGrid& grid, const RandomObstacles& options, PressureBoundary boundary,
-                         std::uint64_t seed, std::uint64_t index) {
+int add_random_obstacles(CellGrid& grid, const RandomObstacles& options, PressureBoundary boundary, std::uint64_t seed,
+                         std::uint64_t index) {
   FF_REQUIRE(options.solid_fraction >= 0 && options.solid_fraction <= 0.49, InputError,
              "obstacles.solid_fraction: expected a value in [0, 0.49], got {}", options.solid_fraction);
   FF_REQUIRE(0 < options.min_size && options.min_size <= options.max_size, InputError,

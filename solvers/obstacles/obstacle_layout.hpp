@@ -38,7 +38,7 @@ void add_ball(CellGrid& grid, const Ball& ball);
 // Adds random shapes drawn from the stream (seed, stream, index) to `grid`,
 // then makes fluid pockets cut off from the Dirichlet boundary solid.
 // Returns the number of shapes drawn.
-int add_random_obstacles(CellGrid& grid, const RandomObstacles& options, PressureBoundary boundary,
-                         std::uint64_t seed, std::uint64_t index);
+int add_random_obstacles(CellGrid& grid, const RandomObstacles& options, PressureBoundary boundary, std::uint64_t seed,
+                         std::uint64_t index);
 
 }  // namespace ff::obstacles

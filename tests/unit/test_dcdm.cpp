@@ -8,9 +8,9 @@
 #include "solvers/obstacles/divergence_source.hpp"
 #include "solvers/obstacles/obstacle_layout.hpp"
 
-#include <Eigen/SparseCholesky>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+#include <Eigen/SparseCholesky>
 
 #include <cmath>
 
@@ -55,7 +55,8 @@ TEST(DcdmSolver, IdentityDirectionsReproduceConjugateGradients) {
   options.rtol = 1e-8;
   torch::Tensor x_cg = torch::zeros_like(b), x_dcdm = torch::zeros_like(b);
   const DcdmResult cg = conjugate_gradient(A, b, x_cg, options);
-  const DcdmResult dcdm = dcdm_solve(A, b, x_dcdm, [](const torch::Tensor& r) { return r; }, options);
+  const DcdmResult dcdm = dcdm_solve(
+      A, b, x_dcdm, [](const torch::Tensor& r) { return r; }, options);
   ASSERT_TRUE(cg.converged);
   ASSERT_TRUE(dcdm.converged);
   EXPECT_LE(std::abs(cg.iterations - dcdm.iterations), 1);
@@ -103,8 +104,8 @@ TEST(DcdmSolver, DirectionsAreAOrthogonalToTheirPredecessors) {
   // plus a fixed perturbation, so orthogonality comes from the solver.
   torch::manual_seed(4);
   const torch::Tensor perturbation = torch::randn(A.shape(), torch::kFloat64);
-  const DcdmResult result =
-      dcdm_solve(A, b, x, [&](const torch::Tensor& r) { return r + 0.3 * perturbation * r.abs(); }, options);
+  const DcdmResult result = dcdm_solve(
+      A, b, x, [&](const torch::Tensor& r) { return r + 0.3 * perturbation * r.abs(); }, options);
   ASSERT_EQ(result.directions.size(), 12u);
   auto a_inner = [&](const torch::Tensor& u, const torch::Tensor& v) { return (u * A.apply(v)).sum().item<double>(); };
   for (std::size_t k = 1; k < result.directions.size(); ++k)
@@ -194,7 +195,8 @@ TEST(DcdmTraining, ASmallNetworkLearnsBetterDirections) {
   descent.directions = 0;
   descent.with_residual = false;
   torch::Tensor x_sd = torch::zeros_like(b);
-  const DcdmResult sd = dcdm_solve(A, b, x_sd, [](const torch::Tensor& r) { return r; }, descent);
+  const DcdmResult sd = dcdm_solve(
+      A, b, x_sd, [](const torch::Tensor& r) { return r; }, descent);
   EXPECT_LT(dcdm.iterations, sd.iterations) << "DCDM " << dcdm.iterations << ", steepest descent " << sd.iterations;
 }
 

@@ -5,8 +5,8 @@
 #include "solvers/obstacles/lanczos.hpp"
 #include "solvers/obstacles/obstacle_layout.hpp"
 
-#include <Eigen/Dense>
 #include <gtest/gtest.h>
+#include <Eigen/Dense>
 
 #include <numeric>
 

@@ -32,7 +32,8 @@ DcdmNetImpl::DcdmNetImpl(const DcdmNetOptions& options, int dimension) : options
 
 torch::nn::AnyModule DcdmNetImpl::make_conv(long in, long out, long kernel) {
   const long padding = kernel / 2;
-  if (dimension_ == 2) return torch::nn::AnyModule(torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).padding(padding)));
+  if (dimension_ == 2)
+    return torch::nn::AnyModule(torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).padding(padding)));
   return torch::nn::AnyModule(torch::nn::Conv3d(torch::nn::Conv3dOptions(in, out, kernel).padding(padding)));
 }
 

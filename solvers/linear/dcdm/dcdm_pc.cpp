@@ -20,13 +20,13 @@ namespace ff::linear {
 namespace {
 
 struct DcdmPc {
-  std::vector<long> shape;            // cells per axis
+  std::vector<long> shape;  // cells per axis
   std::vector<int64_t> cell_of_unknown;
   operators::DcdmNetwork network;
   torch::Device device{torch::kCPU};
-  torch::Tensor cells;                // cell_of_unknown on the device
+  torch::Tensor cells;  // cell_of_unknown on the device
   VecScatter to_zero = nullptr;
-  Vec gathered = nullptr;             // the whole vector on rank 0, empty elsewhere
+  Vec gathered = nullptr;  // the whole vector on rank 0, empty elsewhere
 };
 
 DcdmPc& state(PC pc) { return *static_cast<DcdmPc*>(pc->data); }
@@ -45,8 +45,8 @@ PetscErrorCode guarded(PC pc, F&& body) {
 std::string option(PC pc, const char* name, const std::string& fallback, bool* found = nullptr) {
   char value[PETSC_MAX_PATH_LEN] = {0};
   PetscBool set = PETSC_FALSE;
-  FF_PETSC(PetscOptionsGetString(reinterpret_cast<PetscObject>(pc)->options,
-                                 reinterpret_cast<PetscObject>(pc)->prefix, name, value, sizeof(value), &set));
+  FF_PETSC(PetscOptionsGetString(reinterpret_cast<PetscObject>(pc)->options, reinterpret_cast<PetscObject>(pc)->prefix,
+                                 name, value, sizeof(value), &set));
   if (found) *found = set == PETSC_TRUE;
   return set ? std::string(value) : fallback;
 }

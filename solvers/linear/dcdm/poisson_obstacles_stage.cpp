@@ -198,7 +198,8 @@ void PoissonObstaclesStage::run(const RunContext& context) {
     const long id = s.layouts[k];
     const obstacles::PressureLaplacian matrix(obstacles::obstacle_cells(s.problem, context.seed, id),
                                               s.problem.boundary);
-    const std::vector<double> b = obstacles::divergence_rhs(matrix, s.rhs, context.seed, static_cast<std::uint64_t>(id));
+    const std::vector<double> b =
+        obstacles::divergence_rhs(matrix, s.rhs, context.seed, static_cast<std::uint64_t>(id));
     std::vector<double> p;
     SolveRecord record;
     if (s.method == ObstacleSolver::petsc) {
@@ -228,8 +229,8 @@ void PoissonObstaclesStage::run(const RunContext& context) {
       record.history = result.relative_residuals;
     }
     const double residual = relative_residual(matrix, b, p);
-    spdlog::info("{}: layout {} ({} unknowns): {} iterations{}, {:.3f} s, relative residual {:.3e}",
-                 context.stage_name, id, matrix.size(), record.iterations,
+    spdlog::info("{}: layout {} ({} unknowns): {} iterations{}, {:.3f} s, relative residual {:.3e}", context.stage_name,
+                 id, matrix.size(), record.iterations,
                  record.fallbacks > 0 ? fmt::format(" ({} took the residual)", record.fallbacks) : std::string(),
                  record.seconds, residual);
     if (mpi_rank() == 0)
@@ -239,8 +240,8 @@ void PoissonObstaclesStage::run(const RunContext& context) {
     std::vector<double> solid(matrix.grid().cells());
     for (long cell = 0; cell < matrix.grid().cells(); ++cell) solid[cell] = matrix.grid().solid(cell) ? 1.0 : 0.0;
     const std::vector<double> b_cells = matrix.to_cells(b), p_cells = matrix.to_cells(p);
-    const double scalars[] = {static_cast<double>(id), static_cast<double>(record.iterations), record.seconds,
-                              residual, record.model_seconds, static_cast<double>(record.fallbacks)};
+    const double scalars[] = {static_cast<double>(id), static_cast<double>(record.iterations), record.seconds, residual,
+                              record.model_seconds,    static_cast<double>(record.fallbacks)};
     writer.write_sample("inputs/solid", k, solid.data());
     writer.write_sample("inputs/b", k, b_cells.data());
     writer.write_sample("outputs/p", k, p_cells.data());
