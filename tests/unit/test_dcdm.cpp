@@ -122,6 +122,18 @@ TEST(DcdmNet, ThePapersParameterCounts) {
   EXPECT_EQ(DcdmNet(DcdmNetOptions{{6, 10}, 16}, 3)->parameter_count(), 152881);
 }
 
+TEST(DcdmNet, InputSkipStartsFromTheResidual) {
+  DcdmNetOptions options{{2, 2}, 4};
+  options.input_skip = true;
+  DcdmNet net(options, 3);
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : net->parameters()) p.zero_();
+  }
+  const torch::Tensor x = torch::randn({2, 1, 8, 8, 8});
+  EXPECT_TRUE(torch::equal(net->forward(x), x));
+}
+
 TEST(DcdmNet, FullyConvolutionalAndShapeChecked) {
   DcdmNet net(DcdmNetOptions{{2, 2, 2}, 4}, 2);
   EXPECT_EQ(net->forward(torch::randn({2, 1, 16, 24})).sizes(), torch::IntArrayRef({2, 1, 16, 24}));

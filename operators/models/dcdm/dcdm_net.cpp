@@ -60,7 +60,8 @@ torch::Tensor DcdmNetImpl::forward(torch::Tensor x) {
     FF_REQUIRE(x.size(2 + axis) % divisor == 0, InputError,
                "model.convs: {} levels need grid sizes divisible by {}, got {} along axis {}", levels(), divisor,
                x.size(2 + axis), axis);
-  return last_.forward(level(0, first_.forward(x)));
+  torch::Tensor direction = last_.forward(level(0, first_.forward(x)));
+  return options_.input_skip ? direction + x : direction;
 }
 
 int64_t DcdmNetImpl::parameter_count() const {

@@ -24,6 +24,10 @@ namespace ff::operators {
 struct DcdmNetOptions {
   std::vector<long> convs{4, 6};
   long filters = 16;
+  // f(b) = b + network(b): the untrained network is then the residual
+  // direction (steepest descent; CG inside DCDM) instead of a random map.
+  // Not in the paper; see README.md for why it is here.
+  bool input_skip = false;
 };
 
 class DcdmNetImpl : public torch::nn::Module {

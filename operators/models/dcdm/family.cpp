@@ -12,6 +12,8 @@ OptionsSchema<DcdmNetOptions> dcdm_net_options() {
       .at_least(1)
       .smoke(1);
   o.key("filters", &DcdmNetOptions::filters, "dcdm: channels of every convolution").at_least(1).smoke(4);
+  o.key("input_skip", &DcdmNetOptions::input_skip,
+        "dcdm: return b + network(b), so the untrained network gives the residual direction (not in the paper)");
   return o;
 }
 
