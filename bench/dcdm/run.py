@@ -80,7 +80,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("build")
     parser.add_argument("out")
-    parser.add_argument("--model", default="runs/dcdm/train/best.pt")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    parser.add_argument("--model", default=os.path.join(root, "runs/dcdm/train/best.pt"),
+                        help="a train.dcdm checkpoint (configs/dcdm.yaml writes this one)")
     parser.add_argument("--sizes", default="64,128")
     parser.add_argument("--layouts", default="1,2,3", help="unseen layouts at the smallest size")
     parser.add_argument("--large-layouts", default="1", help="unseen layouts at the larger sizes (a 128^3 DCDM "
