@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """DCDM against the classical solvers on the pressure Poisson family, one run.
 
-Usage: run.py BUILD_DIR OUT_JSON [--model best.pt --convs 4,6 --filters 16] [--sizes 64,128] [--layouts 1,2,3]
+Usage: run.py BUILD_DIR OUT_JSON [--model best.pt --convs 4,6 --filters 16] [--sizes 64,128] [--layouts 1,2] [--workdir DIR]
 
 Solves unseen obstacle layouts (train.dcdm trains on layout 0) at each size
 with PETSc CG, ICCG(0), CG+GAMG and CG+BoomerAMG (hypre) on the assembled
@@ -84,14 +84,14 @@ def main():
     parser.add_argument("--model", default=os.path.join(root, "runs/dcdm/train/best.pt"),
                         help="a train.dcdm checkpoint (configs/dcdm.yaml writes this one)")
     parser.add_argument("--sizes", default="64,128")
-    parser.add_argument("--layouts", default="1,2,3", help="unseen layouts at the smallest size")
+    parser.add_argument("--layouts", default="1,2", help="unseen layouts at the smallest size")
     parser.add_argument("--large-layouts", default="1", help="unseen layouts at the larger sizes (a 128^3 DCDM "
                         "iteration takes seconds on a CPU)")
     parser.add_argument("--with-residual-sizes", default="64", help="sizes at which DCDM with_residual runs too")
     parser.add_argument("--convs", default="4,6", help="the model's convs (for its FLOP count)")
     parser.add_argument("--filters", type=int, default=16, help="the model's filters")
     parser.add_argument("--workdir", help="keep the solves here and reuse those already done (an interrupted run)")
-    parser.add_argument("--max-iterations", default="64:1000,128:200",
+    parser.add_argument("--max-iterations", default="64:300,128:30",
                         help="DCDM iteration limit per size (a stalled solve is recorded, not an error)")
     args = parser.parse_args()
     binary = os.path.join(args.build, "bin", "fieldforge")
