@@ -174,15 +174,22 @@ void PoissonObstaclesStage::run(const RunContext& context) {
   layout.grid.shape.assign(s.problem.dim, s.problem.n);
   layout.grid.extent.assign(s.problem.dim, static_cast<double>(s.problem.n - 1) / s.problem.n);
   const std::vector<std::uint64_t> shape(s.problem.dim, static_cast<std::uint64_t>(s.problem.n));
-  layout.fields = {{"inputs/solid", shape},
-                   {"inputs/b", shape, DType::float64},
-                   {"outputs/p", shape, DType::float64},
-                   {"params/layout", {}},
-                   {"params/iterations", {}},
-                   {"params/seconds", {}, DType::float64},
-                   {"params/network_seconds", {}, DType::float64},
-                   {"params/fallbacks", {}},
-                   {"params/relative_residual", {}, DType::float64}};
+  auto field = [](std::string path, std::vector<std::uint64_t> sample_shape, DType dtype) {
+    FieldSpec spec;
+    spec.path = std::move(path);
+    spec.sample_shape = std::move(sample_shape);
+    spec.dtype = dtype;
+    return spec;
+  };
+  layout.fields = {field("inputs/solid", shape, DType::float32),
+                   field("inputs/b", shape, DType::float64),
+                   field("outputs/p", shape, DType::float64),
+                   field("params/layout", {}, DType::float32),
+                   field("params/iterations", {}, DType::float32),
+                   field("params/seconds", {}, DType::float64),
+                   field("params/network_seconds", {}, DType::float64),
+                   field("params/fallbacks", {}, DType::float32),
+                   field("params/relative_residual", {}, DType::float64)};
   layout.split_contiguous(0, layouts);
   DatasetWriter writer(s.out, layout, context.provenance());
   // Every rank solves every layout (the matrix is distributed for method
