@@ -63,7 +63,7 @@ TEST(Cli, StagesDescribesOneTypeAndExportsAJsonSchema) {
                                     "if i['properties'].get('model', {}).get('type') == 'object'])\"",
                                 source_dir());
   ASSERT_EQ(json.exit_code, 0) << json.output;
-  EXPECT_NE(json.output.find("['case', 'stages'] ['train.operator']"), std::string::npos) << json.output;
+  EXPECT_NE(json.output.find("['case', 'stages'] ['train.operator', 'train.dcdm']"), std::string::npos) << json.output;
 }
 
 TEST(Cli, ValidatePrintsTheResolvedCaseAndWritesNothing) {

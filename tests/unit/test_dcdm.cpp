@@ -5,6 +5,7 @@
 #include "operators/dcdm/dcdm_solver.hpp"
 #include "operators/dcdm/dcdm_training.hpp"
 #include "operators/models/dcdm/dcdm_net.hpp"
+#include "operators/models/registry.hpp"
 #include "solvers/obstacles/divergence_source.hpp"
 #include "solvers/obstacles/obstacle_layout.hpp"
 
@@ -120,6 +121,16 @@ TEST(DcdmSolver, DirectionsAreAOrthogonalToTheirPredecessors) {
 TEST(DcdmNet, ThePapersParameterCounts) {
   EXPECT_EQ(DcdmNet(DcdmNetOptions{{4, 6}, 16}, 3)->parameter_count(), 97457);
   EXPECT_EQ(DcdmNet(DcdmNetOptions{{6, 10}, 16}, 3)->parameter_count(), 152881);
+}
+
+TEST(DcdmNet, DescribesItselfAndIsRebuiltFromTheDescription) {
+  const auto config =
+      model_registry().from_description("kind: dcdm\nconvs: [2, 3]\nfilters: 5\ninput_skip: true\n", "test");
+  const auto back = model_registry().from_description(config->describe(), "test");
+  EXPECT_EQ(back->describe(), config->describe());
+  const BuiltModel built = back->build({1, 1, 3});
+  EXPECT_EQ(built.counts.total, DcdmNet(DcdmNetOptions{{2, 3}, 5, true}, 3)->parameter_count());
+  EXPECT_THROW(back->build({2, 1, 3}), InputError);  // one field in, one out
 }
 
 TEST(DcdmNet, InputSkipStartsFromTheResidual) {

@@ -193,7 +193,8 @@ CheckpointHeader small_header(const ModelConfig& config, int in_channels, const 
 
 TEST(ModelRegistry, EveryFamilyDescribesItselfAndIsRebuiltFromTheDescription) {
   for (const std::string& kind : model_registry().kinds()) {
-    if (kind == "sfno") continue;  // no FNO keys, a sphere grid of its own: test_sfno.cpp does the same for it
+    // No FNO keys: test_sfno.cpp (a sphere grid of its own) and test_dcdm.cpp do the same for these.
+    if (kind == "sfno" || kind == "dcdm") continue;
     std::map<std::string, std::string> changes{{"grid", "closed"}};
     if (kind != "fno") changes["ranks"] = "[2, 3, 4, 3, 3]";
     const auto config = small_config(kind, changes);
@@ -239,7 +240,10 @@ TEST(ModelRegistry, TheModelMapHoldsEveryFamilysKeys) {
   EXPECT_EQ(schema.find("kind")->choices, model_registry().kinds());
   ASSERT_NE(schema.find("levels"), nullptr);
   EXPECT_EQ(schema.find("levels")->description.rfind("mgtfno: ", 0), 0u);
-  EXPECT_EQ(schema.find("width")->description.find("fno/"), std::string::npos);  // all kinds use it
+  // width: the FNO-like kinds, so marked with them and not with dcdm.
+  EXPECT_EQ(schema.find("width")->description.find("dcdm"), std::string::npos);
+  ASSERT_NE(schema.find("filters"), nullptr);
+  EXPECT_EQ(schema.find("filters")->description.rfind("dcdm: ", 0), 0u);
 }
 
 // Evaluation rebuilds the model from the checkpoint alone and predicts

@@ -7,13 +7,13 @@ namespace ff::operators {
 OptionsSchema<DcdmNetOptions> dcdm_net_options() {
   OptionsSchema<DcdmNetOptions> o;
   o.key("convs", &DcdmNetOptions::convs,
-        "dcdm: 3x3(x3) convolutions per level, finest first (the paper: [4, 6] at 64^3, [6, 10] at 128^3); "
+        "3x3(x3) convolutions per level, finest first (the paper: [4, 6] at 64^3, [6, 10] at 128^3); "
         "one entry per pooling level plus one")
       .at_least(1)
       .smoke(1);
-  o.key("filters", &DcdmNetOptions::filters, "dcdm: channels of every convolution").at_least(1).smoke(4);
+  o.key("filters", &DcdmNetOptions::filters, "channels of every convolution").at_least(1).smoke(4);
   o.key("input_skip", &DcdmNetOptions::input_skip,
-        "dcdm: return b + network(b), so the untrained network gives the residual direction (not in the paper)");
+        "return b + network(b), so the untrained network gives the residual direction (not in the paper)");
   return o;
 }
 
