@@ -2,7 +2,7 @@
 // second of full training iterations — forward, relative L2 loss, backward,
 // Adam step — on one fixed random batch, float32, CPU.
 //
-//   bench_fno_train DIM N WIDTH MODES BATCH THREADS WARMUP MIN_SECONDS ROUNDS [EXPORT_DIR [SEED]]
+//   bench_fno_train [--profile] DIM N WIDTH MODES BATCH THREADS WARMUP MIN_SECONDS ROUNDS [EXPORT_DIR [SEED]]
 //
 //   bench_fno_train 2 64 32 12 20 1 3 2.0 2 /tmp/fno   FNO-2D, 64^2, width 32, 12 modes per axis
 //   bench_fno_train 1 1024 64 16 20 1 3 2.0 2          FNO-1D Burgers model, 1024 points
@@ -13,7 +13,12 @@
 // After WARMUP iterations, each of ROUNDS rounds runs iterations until
 // MIN_SECONDS have passed; the best round gives samples/s. Every iteration is
 // also split into forward (model + loss), backward and optimizer step, so a
-// slow phase shows. Threads: at::set_num_threads(THREADS).
+// slow phase shows. Threads: at::set_num_threads(THREADS). The process keeps
+// freed memory for reuse as `fieldforge run` does (keep_freed_memory_for_reuse).
+//
+// With --profile it instead runs ROUNDS iterations under LibTorch's operator
+// profiler after the warm-up and prints, per phase, the seconds per iteration
+// and each operator's self time and calls per iteration.
 //
 // With EXPORT_DIR, before training it writes every parameter, the input and
 // target batch, the model's output and loss on that batch and the loss's
@@ -22,7 +27,9 @@
 // PyTorch reference (bench/reference/fno_reference.py) can start from the
 // same weights and check that it computes the same function and gradients.
 // Prints one JSON object on stdout.
+#include "op_profile.hpp"
 #include "operators/models/fno/fno.hpp"
+#include "operators/training/device.hpp"
 #include "operators/training/losses.hpp"
 
 #include <torch/torch.h>
@@ -34,6 +41,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -84,17 +92,49 @@ void export_tensors(const std::string& dir, const std::vector<std::pair<std::str
     throw std::runtime_error("cannot write " + dir + "/manifest.json");
 }
 
+std::map<std::string, ff::bench::OperatorTime> merge(std::map<std::string, ff::bench::OperatorTime> into,
+                                                     const std::map<std::string, ff::bench::OperatorTime>& from) {
+  for (const auto& [name, t] : from) {
+    auto& sum = into[name];
+    sum.self_us += t.self_us;
+    sum.total_us += t.total_us;
+    sum.calls += t.calls;
+  }
+  return into;
+}
+
 struct Round {
   long iterations = 0;
   double seconds = 0, forward = 0, backward = 0, step = 0;  // totals over the round
 };
 
+// {"op": {"self_ms": .., "calls": ..}, ...} per iteration, largest first.
+std::string operators_json(const std::map<std::string, ff::bench::OperatorTime>& times, int iterations) {
+  std::vector<std::pair<std::string, ff::bench::OperatorTime>> sorted(times.begin(), times.end());
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return a.second.self_us > b.second.self_us; });
+  std::string json = "{";
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    char entry[64];
+    std::snprintf(entry, sizeof entry, "{\"self_ms\": %.4f, \"calls\": %.2f}",
+                  sorted[i].second.self_us * 1e-3 / iterations,
+                  static_cast<double>(sorted[i].second.calls) / iterations);
+    json += (i ? ", \"" : "\"") + sorted[i].first + "\": " + entry;
+  }
+  return json + "}";
+}
+
 int run(int argc, char** argv) {
+  const bool profile = argc > 1 && std::strcmp(argv[1], "--profile") == 0;
+  if (profile) {
+    --argc;
+    ++argv;
+  }
   if (argc < 10) {
-    std::fprintf(
-        stderr,
-        "usage: bench_fno_train DIM N WIDTH MODES BATCH THREADS WARMUP MIN_SECONDS ROUNDS [EXPORT_DIR [SEED]]\n"
-        "  training samples/s of a 4-layer FNO on a fixed random batch (see the file's header)\n");
+    std::fprintf(stderr,
+                 "usage: bench_fno_train [--profile] DIM N WIDTH MODES BATCH THREADS WARMUP MIN_SECONDS ROUNDS "
+                 "[EXPORT_DIR [SEED]]\n"
+                 "  training samples/s of a 4-layer FNO on a fixed random batch (see the file's header)\n");
     return 2;
   }
   const int dim = std::atoi(argv[1]), n = std::atoi(argv[2]), width = std::atoi(argv[3]), modes = std::atoi(argv[4]);
@@ -107,6 +147,7 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "bench_fno_train: need DIM in 1..3, N >= 2 MODES, WIDTH, BATCH, THREADS >= 1\n");
     return 2;
   }
+  ff::keep_freed_memory_for_reuse();  // as `fieldforge run` trains
   at::set_num_threads(threads);
   torch::manual_seed(seed);
 
@@ -162,6 +203,36 @@ int run(int argc, char** argv) {
   };
   Round unused;
   for (int i = 0; i < warmup; ++i) iterate(unused);
+  if (profile) {
+    // Each phase profiled on its own, so that an operator's time is booked
+    // to the phase that ran it.
+    std::map<std::string, ff::bench::OperatorTime> forward, backward, step;
+    Round r;
+    for (int k = 0; k < rounds; ++k) {
+      torch::Tensor loss;
+      const auto t0 = Clock::now();
+      forward = merge(forward, ff::bench::profile_operators([&] {
+                        optimizer.zero_grad();
+                        loss = ff::operators::relative_lp(model(x), y);
+                      }));
+      const auto t1 = Clock::now();
+      backward = merge(backward, ff::bench::profile_operators([&] { loss.backward(); }));
+      const auto t2 = Clock::now();
+      step = merge(step, ff::bench::profile_operators([&] { optimizer.step(); }));
+      const auto t3 = Clock::now();
+      r.forward += seconds_between(t0, t1);
+      r.backward += seconds_between(t1, t2);
+      r.step += seconds_between(t2, t3);
+    }
+    std::printf(
+        "{\"dim\": %d, \"n\": %d, \"width\": %d, \"modes\": %d, \"batch\": %d, \"threads\": %d, "
+        "\"iterations\": %d, \"s_forward\": %.6g, \"s_backward\": %.6g, \"s_step\": %.6g, "
+        "\"forward\": %s, \"backward\": %s, \"step\": %s}\n",
+        dim, n, width, modes, batch, at::get_num_threads(), rounds, r.forward / rounds, r.backward / rounds,
+        r.step / rounds, operators_json(forward, rounds).c_str(), operators_json(backward, rounds).c_str(),
+        operators_json(step, rounds).c_str());
+    return 0;
+  }
   std::vector<Round> done;
   for (int k = 0; k < rounds; ++k) {
     Round r;

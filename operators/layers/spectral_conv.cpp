@@ -1,6 +1,7 @@
 #include "operators/layers/spectral_conv.hpp"
 
 #include "core/error.hpp"
+#include "operators/layers/fftw_spectral.hpp"
 #include "operators/layers/shape.hpp"
 
 #include <torch/fft.h>
@@ -70,13 +71,35 @@ void SpectralConvImpl::check_resolution(torch::IntArrayRef spatial) const {
   }
 }
 
-torch::Tensor SpectralConvImpl::forward(const torch::Tensor& x) {
-  const int d = dim();
+void SpectralConvImpl::check_input(const torch::Tensor& x) const {
   const int in = weights_->options().in_channels;
-  FF_REQUIRE(x.dim() == d + 2 && x.size(1) == in, InputError,
-             "spectral convolution expects [batch, {}, {}D grid], got {}", in, d, shape_of(x));
+  FF_REQUIRE(x.dim() == dim() + 2 && x.size(1) == in, InputError,
+             "spectral convolution expects [batch, {}, {}D grid], got {}", in, dim(), shape_of(x));
+  check_resolution(x.sizes().slice(2));
+}
+
+torch::Tensor SpectralConvImpl::forward(const torch::Tensor& x) {
+  check_input(x);
+  // Under mixed precision x may arrive in 16 bit from a pointwise layer: the
+  // transforms and the complex weights stay in float32 (CPU FFTs take no
+  // 16-bit input, cuFFT only power-of-two sizes, and low modes carry most of
+  // the signal).
+  const bool reduced = x.scalar_type() == torch::kHalf || x.scalar_type() == torch::kBFloat16;
+  const torch::Tensor input = reduced ? x.to(torch::kFloat32) : x;
+  if (!fftw_spectral_supports(input)) return forward_reference(input);
+  const torch::Tensor x_hat = kept_modes(input, modes_);
+  // Dense weights mix modes in the blocked kernel; factorized ones contract
+  // through their factors.
+  const torch::Tensor mixed = weights_->options().factorization == "dense"
+                                  ? mix_modes(x_hat, torch::view_as_real(weights_->reconstruct(layer_)))
+                                  : weights_->contract(layer_, x_hat);
+  return from_kept_modes(mixed, input.sizes().slice(2).vec(), modes_);
+}
+
+torch::Tensor SpectralConvImpl::forward_reference(const torch::Tensor& x) {
+  check_input(x);
+  const int d = dim();
   const auto spatial = x.sizes().slice(2);
-  check_resolution(spatial);
   const int64_t last = d + 1;
   std::vector<int64_t> full_axes;
   for (int a = 0; a + 1 < d; ++a) full_axes.push_back(a + 2);
@@ -87,10 +110,6 @@ torch::Tensor SpectralConvImpl::forward(const torch::Tensor& x) {
   // forward and backward. On the CPU (pocketfft runs rfftn as this same
   // r2c-then-c2c sequence, column by column) the kept modes come out bit for
   // bit as from rfftn; other backends agree to round-off.
-  // Under mixed precision x may arrive in 16 bit from a pointwise layer: the
-  // transforms and the complex weights stay in float32 (CPU FFTs take no
-  // 16-bit input, cuFFT only power-of-two sizes, and low modes carry most of
-  // the signal).
   const bool reduced = x.scalar_type() == torch::kHalf || x.scalar_type() == torch::kBFloat16;
   torch::Tensor x_hat =
       torch::fft::rfft(reduced ? x.to(torch::kFloat32) : x, c10::nullopt, last).narrow(last, 0, modes_[d - 1]);

@@ -32,12 +32,20 @@ class SpectralConvImpl : public torch::nn::Module {
   // (several layers share one factorized tensor).
   SpectralConvImpl(std::vector<int> modes, std::shared_ptr<SpectralWeightsImpl> weights, int layer);
 
+  // On the CPU in float32 (and 16-bit input, computed in float32): the
+  // FFTW path of fftw_spectral.hpp. Elsewhere (CUDA, float64):
+  // forward_reference.
   torch::Tensor forward(const torch::Tensor& x);
+  // The layer from LibTorch's FFTs and einsum, differentiated by autograd:
+  // what the FFTW path is tested against.
+  torch::Tensor forward_reference(const torch::Tensor& x);
 
   int dim() const { return static_cast<int>(modes_.size()); }
   const std::vector<int>& modes() const { return modes_; }
   // Checks that an input of this spatial shape keeps all modes (InputError).
   void check_resolution(torch::IntArrayRef spatial) const;
+  // Checks rank, channels and resolution of an input (InputError).
+  void check_input(const torch::Tensor& x) const;
 
  private:
   std::vector<int> modes_;

@@ -1,0 +1,266 @@
+#include "operators/layers/kept_mode_fft.hpp"
+
+#include "core/error.hpp"
+
+#include <ATen/Parallel.h>
+#include <fftw3.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <tuple>
+
+namespace ff::operators {
+namespace {
+
+using Complex = std::complex<float>;
+
+// FFTW's planner is not thread-safe; executing plans is.
+std::mutex& planner_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+struct FftwBuffer {
+  explicit FftwBuffer(int64_t complex_values)
+      : data(static_cast<Complex*>(fftwf_malloc(sizeof(Complex) * std::max<int64_t>(complex_values, 1)))) {
+    if (!data) throw std::bad_alloc();
+  }
+  ~FftwBuffer() { fftwf_free(data); }
+  FftwBuffer(const FftwBuffer&) = delete;
+  FftwBuffer& operator=(const FftwBuffer&) = delete;
+  Complex* data;
+};
+
+fftwf_complex* as_fftw(Complex* p) { return reinterpret_cast<fftwf_complex*>(p); }
+
+// In-place c2c transforms of axis `n` of a [outer, n, inner] array.
+fftwf_plan plan_axis(int64_t outer, int64_t n, int64_t inner, int sign, Complex* buffer) {
+  const fftwf_iodim dim{static_cast<int>(n), static_cast<int>(inner), static_cast<int>(inner)};
+  const fftwf_iodim loops[2] = {{static_cast<int>(outer), static_cast<int>(n * inner), static_cast<int>(n * inner)},
+                                {static_cast<int>(inner), 1, 1}};
+  return fftwf_plan_guru_dft(1, &dim, 2, loops, as_fftw(buffer), as_fftw(buffer), sign, FFTW_ESTIMATE);
+}
+
+}  // namespace
+
+// The plans for one block size: R2C and C2R of the last axis, and forward and
+// backward c2c of each full axis on the columns kept after it.
+struct KeptModeFft::PlanBlock {
+  fftwf_plan r2c = nullptr, c2r = nullptr;
+  std::vector<fftwf_plan> forward_axis, backward_axis;  // per full axis
+};
+
+struct KeptModeFft::Plans {
+  std::mutex mutex;
+  std::map<int64_t, PlanBlock> by_rows;
+
+  ~Plans() {
+    std::lock_guard<std::mutex> lock(planner_mutex());
+    for (auto& [rows, block] : by_rows) {
+      fftwf_destroy_plan(block.r2c);
+      fftwf_destroy_plan(block.c2r);
+      for (auto p : block.forward_axis) fftwf_destroy_plan(p);
+      for (auto p : block.backward_axis) fftwf_destroy_plan(p);
+    }
+  }
+};
+
+namespace {
+
+// Extents of the working array before axis a's transform: full extents on
+// the axes before a (and a itself), kept extents after it.
+struct Geometry {
+  std::vector<int64_t> n;  // grid
+  std::vector<int> m;      // modes per axis
+  int d() const { return static_cast<int>(n.size()); }
+  int64_t half() const { return n.back() / 2 + 1; }
+  int64_t kept(int a) const { return a + 1 < d() ? 2 * m[a] : m[a]; }
+  int64_t full_before(int a) const {  // Π n over axes < a
+    int64_t p = 1;
+    for (int b = 0; b < a; ++b) p *= n[b];
+    return p;
+  }
+  int64_t kept_after(int a) const {  // Π M over axes > a
+    int64_t p = 1;
+    for (int b = a + 1; b < d(); ++b) p *= kept(b);
+    return p;
+  }
+  bool nyquist_kept() const { return n.back() % 2 == 0 && m.back() == half(); }
+};
+
+float column_weight(ColumnWeights weights, int64_t column, const Geometry& g) {
+  if (weights == ColumnWeights::one || column == 0 || (g.nyquist_kept() && column == g.half() - 1)) return 1.0f;
+  return weights == ColumnWeights::hermitian ? 2.0f : 0.5f;
+}
+
+// Gathers the kept rows of axis `a` of a [outer, n_a, inner] array into
+// [outer, M_a, inner]; scatter_rows is the reverse into a zero-filled array.
+void gather_rows(const Complex* from, Complex* to, int64_t outer, int64_t n, int m, int64_t inner) {
+  for (int64_t o = 0; o < outer; ++o) {
+    const Complex* src = from + o * n * inner;
+    Complex* dst = to + o * 2 * m * inner;
+    std::memcpy(dst, src, sizeof(Complex) * m * inner);
+    std::memcpy(dst + m * inner, src + (n - m) * inner, sizeof(Complex) * m * inner);
+  }
+}
+
+void scatter_rows(const Complex* from, Complex* to, int64_t outer, int64_t n, int m, int64_t inner) {
+  for (int64_t o = 0; o < outer; ++o) {
+    const Complex* src = from + o * 2 * m * inner;
+    Complex* dst = to + o * n * inner;
+    std::memcpy(dst, src, sizeof(Complex) * m * inner);
+    std::memset(static_cast<void*>(dst + m * inner), 0, sizeof(Complex) * (n - 2 * m) * inner);
+    std::memcpy(dst + (n - m) * inner, src + m * inner, sizeof(Complex) * m * inner);
+  }
+}
+
+}  // namespace
+
+KeptModeFft::KeptModeFft(std::vector<int64_t> grid, std::vector<int> modes)
+    : grid_(std::move(grid)), modes_(std::move(modes)), plans_(std::make_unique<Plans>()) {
+  const int d = static_cast<int>(grid_.size());
+  FF_REQUIRE(d >= 1 && d <= 3 && static_cast<int>(modes_.size()) == d, InputError,
+             "kept-mode FFT: 1 to 3 axes with one mode count each, got {} axes and {} mode counts", d, modes_.size());
+  grid_points_ = 1;
+  kept_modes_ = 1;
+  for (int a = 0; a < d; ++a) {
+    const bool last = a + 1 == d;
+    FF_REQUIRE(modes_[a] >= 1 && (last ? modes_[a] <= grid_[a] / 2 + 1 : 2 * modes_[a] <= grid_[a]), InputError,
+               "kept-mode FFT: {} modes do not fit axis {} of {} points", modes_[a], a, grid_[a]);
+    grid_points_ *= grid_[a];
+    kept_modes_ *= last ? modes_[a] : 2 * modes_[a];
+  }
+}
+
+KeptModeFft::~KeptModeFft() = default;
+
+void KeptModeFft::check_alignment(const void* p) const {
+  // Plans are made on fftwf_malloc'd memory and run on the caller's arrays,
+  // which FFTW allows only with the same SIMD alignment.
+  FF_REQUIRE(reinterpret_cast<std::uintptr_t>(p) % 64 == 0, InputError,
+             "kept-mode FFT: field arrays must be 64-byte aligned");
+}
+
+const KeptModeFft::PlanBlock& KeptModeFft::plans_for(int64_t rows) const {
+  std::lock_guard<std::mutex> lock(plans_->mutex);
+  auto found = plans_->by_rows.find(rows);
+  if (found != plans_->by_rows.end()) return found->second;
+
+  const Geometry g{grid_, modes_};
+  const int d = g.d();
+  const int64_t n_last = g.n.back(), half = g.half(), lines = rows * g.full_before(d - 1);
+  std::lock_guard<std::mutex> planning(planner_mutex());
+  PlanBlock block;
+  {
+    FftwBuffer real((lines * n_last + 1) / 2), spectrum(lines * half);
+    const int n = static_cast<int>(n_last), h = static_cast<int>(half);
+    float* field = reinterpret_cast<float*>(real.data);
+    block.r2c = fftwf_plan_many_dft_r2c(1, &n, static_cast<int>(lines), field, nullptr, 1, n, as_fftw(spectrum.data),
+                                        nullptr, 1, h, FFTW_ESTIMATE);
+    block.c2r = fftwf_plan_many_dft_c2r(1, &n, static_cast<int>(lines), as_fftw(spectrum.data), nullptr, 1, h, field,
+                                        nullptr, 1, n, FFTW_ESTIMATE);
+  }
+  block.forward_axis.resize(d - 1);
+  block.backward_axis.resize(d - 1);
+  for (int a = 0; a + 1 < d; ++a) {
+    const int64_t outer = rows * g.full_before(a), inner = g.kept_after(a);
+    FftwBuffer work(outer * g.n[a] * inner);
+    block.forward_axis[a] = plan_axis(outer, g.n[a], inner, FFTW_FORWARD, work.data);
+    block.backward_axis[a] = plan_axis(outer, g.n[a], inner, FFTW_BACKWARD, work.data);
+  }
+  FF_REQUIRE(block.r2c && block.c2r, RunError, "FFTW could not plan the kept-mode transforms");
+  return plans_->by_rows.emplace(rows, std::move(block)).first->second;
+}
+
+void KeptModeFft::forward(const float* x, Complex* modes, int64_t rows, float scale, ColumnWeights weights) const {
+  check_alignment(x);
+  const Geometry g{grid_, modes_};
+  const int d = g.d();
+  const int64_t half = g.half(), last_kept = g.m.back(), lines_per_row = g.full_before(d - 1);
+  const int64_t blocks = (rows + kBlockRows - 1) / kBlockRows, tail = rows - (blocks - 1) * kBlockRows;
+  std::vector<float> column_scale(last_kept);
+  for (int64_t c = 0; c < last_kept; ++c) column_scale[c] = scale * column_weight(weights, c, g);
+  plans_for(kBlockRows);
+  plans_for(tail);
+
+  at::parallel_for(0, blocks, 1, [&](int64_t begin, int64_t end) {
+    FftwBuffer spectrum(kBlockRows * lines_per_row * half), work(kBlockRows * lines_per_row * last_kept),
+        gathered(kBlockRows * lines_per_row * last_kept);
+    for (int64_t block = begin; block < end; ++block) {
+      const int64_t r0 = block * kBlockRows, b = block + 1 == blocks ? tail : kBlockRows;
+      const auto& plans = plans_for(b);
+      // Last axis: R2C of every line, then its kept columns.
+      fftwf_execute_dft_r2c(plans.r2c, const_cast<float*>(x + r0 * grid_points_), as_fftw(spectrum.data));
+      Complex* a_buf = work.data;
+      Complex* b_buf = gathered.data;
+      for (int64_t line = 0; line < b * lines_per_row; ++line)
+        std::memcpy(a_buf + line * last_kept, spectrum.data + line * half, sizeof(Complex) * last_kept);
+      // Full axes, last to first, each on the columns kept after it.
+      for (int a = d - 2; a >= 0; --a) {
+        const int64_t outer = b * g.full_before(a), inner = g.kept_after(a);
+        fftwf_execute_dft(plans.forward_axis[a], as_fftw(a_buf), as_fftw(a_buf));
+        gather_rows(a_buf, b_buf, outer, g.n[a], g.m[a], inner);
+        std::swap(a_buf, b_buf);
+      }
+      // a_buf is [b, K]; the caller's side is mode-major.
+      for (int64_t r = 0; r < b; ++r)
+        for (int64_t k = 0; k < kept_modes_; ++k)
+          modes[k * rows + r0 + r] = a_buf[r * kept_modes_ + k] * column_scale[k % last_kept];
+    }
+  });
+}
+
+void KeptModeFft::inverse(const Complex* modes, float* x, int64_t rows, float scale, ColumnWeights weights) const {
+  check_alignment(x);
+  const Geometry g{grid_, modes_};
+  const int d = g.d();
+  const int64_t half = g.half(), last_kept = g.m.back(), lines_per_row = g.full_before(d - 1);
+  const int64_t blocks = (rows + kBlockRows - 1) / kBlockRows, tail = rows - (blocks - 1) * kBlockRows;
+  std::vector<float> column_scale(last_kept);
+  for (int64_t c = 0; c < last_kept; ++c) column_scale[c] = scale * column_weight(weights, c, g);
+  plans_for(kBlockRows);
+  plans_for(tail);
+
+  at::parallel_for(0, blocks, 1, [&](int64_t begin, int64_t end) {
+    FftwBuffer spectrum(kBlockRows * lines_per_row * half), work(kBlockRows * lines_per_row * last_kept),
+        scattered(kBlockRows * lines_per_row * last_kept);
+    for (int64_t block = begin; block < end; ++block) {
+      const int64_t r0 = block * kBlockRows, b = block + 1 == blocks ? tail : kBlockRows;
+      const auto& plans = plans_for(b);
+      Complex* a_buf = work.data;
+      Complex* b_buf = scattered.data;
+      for (int64_t r = 0; r < b; ++r)
+        for (int64_t k = 0; k < kept_modes_; ++k)
+          a_buf[r * kept_modes_ + k] = modes[k * rows + r0 + r] * column_scale[k % last_kept];
+      // Full axes, first to last: zero-fill the dropped frequencies, transform.
+      for (int a = 0; a + 1 < d; ++a) {
+        const int64_t outer = b * g.full_before(a), inner = g.kept_after(a);
+        scatter_rows(a_buf, b_buf, outer, g.n[a], g.m[a], inner);
+        std::swap(a_buf, b_buf);
+        fftwf_execute_dft(plans.backward_axis[a], as_fftw(a_buf), as_fftw(a_buf));
+      }
+      // Last axis: zero-filled half spectrum, real DC (and Nyquist), C2R.
+      for (int64_t line = 0; line < b * lines_per_row; ++line) {
+        Complex* row = spectrum.data + line * half;
+        std::memcpy(row, a_buf + line * last_kept, sizeof(Complex) * last_kept);
+        std::fill(row + last_kept, row + half, Complex(0.0f, 0.0f));
+        row[0].imag(0.0f);
+        if (g.nyquist_kept()) row[half - 1].imag(0.0f);
+      }
+      fftwf_execute_dft_c2r(plans.c2r, as_fftw(spectrum.data), x + r0 * grid_points_);
+    }
+  });
+}
+
+const KeptModeFft& kept_mode_fft(const std::vector<int64_t>& grid, const std::vector<int>& modes) {
+  static std::mutex mutex;
+  static std::map<std::pair<std::vector<int64_t>, std::vector<int>>, std::unique_ptr<KeptModeFft>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto& entry = cache[{grid, modes}];
+  if (!entry) entry = std::make_unique<KeptModeFft>(grid, modes);
+  return *entry;
+}
+
+}  // namespace ff::operators

@@ -1,0 +1,147 @@
+// The FFTW path of the Fourier layer (fftw_spectral.hpp) against the LibTorch
+// one (SpectralConvImpl::forward_reference, itself tested against direct DFT
+// sums in test_spectral_conv.cpp): same outputs and gradients to float32
+// round-off, on grids that exercise odd sizes, a kept Nyquist column and
+// batches that fill the FFT row blocks unevenly.
+#include "core/error.hpp"
+#include "operators/layers/fftw_spectral.hpp"
+#include "operators/layers/kept_mode_fft.hpp"
+#include "operators/layers/mode_gemm.hpp"
+#include "operators/layers/spectral_conv.hpp"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cstring>
+
+namespace {
+
+using namespace ff::operators;
+
+struct LayerCase {
+  std::vector<int64_t> grid;
+  std::vector<int> modes;
+  int64_t batch, in, out;
+  std::string factorization;
+};
+
+std::ostream& operator<<(std::ostream& os, const LayerCase& c) {
+  os << "grid";
+  for (auto n : c.grid) os << " " << n;
+  os << ", modes";
+  for (auto m : c.modes) os << " " << m;
+  return os << ", batch " << c.batch << ", " << c.in << "->" << c.out << " " << c.factorization;
+}
+
+double relative_difference(const torch::Tensor& a, const torch::Tensor& b) {
+  return ((a - b).abs().max() / b.abs().max()).item<double>();
+}
+
+struct Pass {
+  torch::Tensor y, grad_x;
+  std::vector<torch::Tensor> grad_weights;
+};
+
+class FftwSpectralPath : public ::testing::TestWithParam<LayerCase> {};
+
+TEST_P(FftwSpectralPath, MatchesLibTorchOutputsAndGradients) {
+  const LayerCase& c = GetParam();
+  torch::manual_seed(11);
+  SpectralWeightsOptions o;
+  o.in_channels = c.in;
+  o.out_channels = c.out;
+  o.mode_extent = mode_grid_extent(c.modes);
+  o.factorization = c.factorization;
+  o.rank = 0.5;
+  auto weights = make_spectral_weights(o);
+  SpectralConv layer(c.modes, weights, 0);
+  std::vector<int64_t> shape{c.batch, c.in};
+  shape.insert(shape.end(), c.grid.begin(), c.grid.end());
+  const torch::Tensor x0 = torch::randn(shape);
+  torch::Tensor probe = torch::randn_like(layer->forward_reference(x0));
+
+  auto run = [&](bool fftw) {
+    for (auto& p : weights->parameters()) p.mutable_grad() = torch::Tensor();
+    torch::Tensor x = x0.clone().requires_grad_(true);
+    torch::Tensor y = fftw ? layer->forward(x) : layer->forward_reference(x);
+    (y * probe).sum().backward();
+    Pass pass{y.detach(), x.grad().clone(), {}};
+    for (auto& p : weights->parameters()) pass.grad_weights.push_back(p.grad().clone());
+    return pass;
+  };
+  const Pass fast = run(true), reference = run(false);
+  EXPECT_LT(relative_difference(fast.y, reference.y), 1e-5) << c;
+  EXPECT_LT(relative_difference(fast.grad_x, reference.grad_x), 1e-5) << c;
+  ASSERT_EQ(fast.grad_weights.size(), reference.grad_weights.size());
+  for (std::size_t i = 0; i < fast.grad_weights.size(); ++i)
+    EXPECT_LT(relative_difference(fast.grad_weights[i], reference.grad_weights[i]), 1e-5) << c << ", weight " << i;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Grids, FftwSpectralPath,
+    ::testing::Values(LayerCase{{64}, {16}, 3, 5, 4, "dense"},         // 15 rows: one partial block
+                      LayerCase{{30}, {16}, 4, 9, 3, "dense"},         // Nyquist column kept
+                      LayerCase{{31}, {8}, 2, 3, 2, "dense"},          // odd length
+                      LayerCase{{24, 20}, {6, 5}, 5, 7, 6, "dense"},   // 35 rows: two full blocks and a tail
+                      LayerCase{{10, 18}, {4, 10}, 2, 3, 3, "dense"},  // Nyquist kept on the halved axis
+                      LayerCase{{9, 11}, {3, 4}, 3, 2, 18, "dense"},   // odd sizes; 18 outputs: a ragged kernel tile
+                      LayerCase{{12, 10, 8}, {3, 2, 5}, 2, 3, 4, "dense"},
+                      LayerCase{
+                          {16, 16}, {4, 4}, 3, 6, 6, "tucker"},  // factorized: FFTW transforms, einsum contraction
+                      LayerCase{{8, 8, 8}, {2, 2, 3}, 2, 4, 4, "cp"}));
+
+TEST(FftwSpectralPath, ThreadCountDoesNotChangeABit) {
+  // Row blocks and modes are split among threads, never reduced across them.
+  torch::manual_seed(3);
+  SpectralWeightsOptions o;
+  o.in_channels = 8;
+  o.out_channels = 8;
+  o.mode_extent = mode_grid_extent({6, 6});
+  SpectralConv layer(std::vector<int>{6, 6}, make_spectral_weights(o), 0);
+  const torch::Tensor x = torch::randn({6, 8, 32, 32}, torch::requires_grad());
+  const int threads = torch::get_num_threads();
+  auto run = [&](int t) {
+    torch::set_num_threads(t);
+    x.mutable_grad() = torch::Tensor();
+    torch::Tensor y = layer(x);
+    y.pow(2).sum().backward();
+    return std::make_pair(y.detach(), x.grad().clone());
+  };
+  const auto one = run(1), two = run(2);
+  torch::set_num_threads(threads);
+  EXPECT_TRUE(torch::equal(one.first, two.first));
+  EXPECT_TRUE(torch::equal(one.second, two.second));
+}
+
+TEST(FftwSpectralPath, OtherTypesTakeTheLibTorchPath) {
+  EXPECT_TRUE(fftw_spectral_supports(torch::zeros({1, 1, 8})));
+  EXPECT_FALSE(fftw_spectral_supports(torch::zeros({1, 1, 8}, torch::kFloat64)));
+  EXPECT_THROW(kept_modes(torch::zeros({1, 1, 8}, torch::kFloat64), {2}), ff::InputError);
+}
+
+TEST(KeptModeFft, TooManyModesOrMisalignedFieldsAreInputErrors) {
+  EXPECT_THROW(KeptModeFft({16}, {10}), ff::InputError);       // 16/2 + 1 = 9 columns
+  EXPECT_THROW(KeptModeFft({8, 16}, {5, 4}), ff::InputError);  // 2·5 > 8
+  const KeptModeFft fft({16}, {4});
+  std::vector<float> field(64);
+  std::vector<std::complex<float>> modes(4);
+  float* misaligned = field.data();
+  while (reinterpret_cast<std::uintptr_t>(misaligned) % 64 == 0) ++misaligned;
+  EXPECT_THROW(fft.forward(misaligned, modes.data(), 1, 1.0f, ColumnWeights::one), ff::InputError);
+}
+
+TEST(ModeGemm, EqualsComplexMatrixProducts) {
+  // Sizes off the kernel's 2-row, 16-column tiles.
+  torch::manual_seed(5);
+  const int64_t modes = 3, rows = 5, inner = 7, cols = 37;
+  const torch::Tensor a = torch::randn({modes, rows, inner}, torch::kComplexFloat);
+  const torch::Tensor b = torch::randn({modes, inner, cols}, torch::kComplexFloat);
+  const torch::Tensor planes = torch::stack({torch::real(b), torch::imag(b)}, 1).contiguous();
+  torch::Tensor c = torch::empty({modes, rows, cols}, torch::kComplexFloat);
+  mode_gemm(reinterpret_cast<const std::complex<float>*>(a.data_ptr()), planes.data_ptr<float>(),
+            reinterpret_cast<std::complex<float>*>(c.data_ptr()), modes, rows, inner, cols);
+  const torch::Tensor expected = torch::matmul(a.to(torch::kComplexDouble), b.to(torch::kComplexDouble));
+  EXPECT_LT(relative_difference(c.to(torch::kComplexDouble), expected), 1e-6) << mode_gemm_isa();
+}
+
+}  // namespace
