@@ -2,19 +2,23 @@
 // second of full training iterations — forward, relative L2 loss, backward,
 // Adam step — on one fixed random batch, float32, CPU.
 //
-//   bench_fno_train [--profile] DIM N WIDTH MODES BATCH THREADS WARMUP MIN_SECONDS ROUNDS [EXPORT_DIR [SEED]]
+//   bench_fno_train [--profile] [--tucker RANK] DIM N WIDTH MODES BATCH THREADS WARMUP MIN_SECONDS ROUNDS
+//                   [EXPORT_DIR [SEED]]
 //
 //   bench_fno_train 2 64 32 12 20 1 3 2.0 2 /tmp/fno   FNO-2D, 64^2, width 32, 12 modes per axis
 //   bench_fno_train 1 1024 64 16 20 1 3 2.0 2          FNO-1D Burgers model, 1024 points
 //
 // The model: 1 input channel plus DIM periodic grid-coordinate channels,
 // 4 Fourier layers of WIDTH channels keeping MODES modes per axis, projection
-// MLP with 128 hidden channels, 1 output channel; Adam with lr 1e-3.
+// MLP with 128 hidden channels, 1 output channel; Adam with lr 1e-3. With
+// --tucker RANK the spectral weights are a joint Tucker factorization
+// keeping that fraction of the parameters (TFNO).
 // After WARMUP iterations, each of ROUNDS rounds runs iterations until
 // MIN_SECONDS have passed; the best round gives samples/s. Every iteration is
 // also split into forward (model + loss), backward and optimizer step, so a
-// slow phase shows. Threads: at::set_num_threads(THREADS). The process keeps
-// freed memory for reuse as `fieldforge run` does (keep_freed_memory_for_reuse).
+// slow phase shows. The process is set up as `fieldforge run` sets up a
+// training stage (prepare_torch_process: freed memory kept for reuse, thread
+// counts from FIELDFORGE_THREADS); THREADS then sets the intra-op threads.
 //
 // With --profile it instead runs ROUNDS iterations under LibTorch's operator
 // profiler after the warm-up and prints, per phase, the seconds per iteration
@@ -28,6 +32,7 @@
 // same weights and check that it computes the same function and gradients.
 // Prints one JSON object on stdout.
 #include "op_profile.hpp"
+#include "operators/layers/mode_gemm.hpp"
 #include "operators/models/fno/fno.hpp"
 #include "operators/training/device.hpp"
 #include "operators/training/losses.hpp"
@@ -125,16 +130,28 @@ std::string operators_json(const std::map<std::string, ff::bench::OperatorTime>&
 }
 
 int run(int argc, char** argv) {
-  const bool profile = argc > 1 && std::strcmp(argv[1], "--profile") == 0;
-  if (profile) {
+  bool profile = false;
+  double tucker_rank = 0;  // 0: dense weights
+  while (argc > 1 && std::strncmp(argv[1], "--", 2) == 0) {
+    if (std::strcmp(argv[1], "--profile") == 0) {
+      profile = true;
+    } else if (std::strcmp(argv[1], "--tucker") == 0 && argc > 2) {
+      tucker_rank = std::atof(argv[2]);
+      --argc;
+      ++argv;
+    } else {
+      std::fprintf(stderr, "bench_fno_train: unknown option %s\n", argv[1]);
+      return 2;
+    }
     --argc;
     ++argv;
   }
   if (argc < 10) {
-    std::fprintf(stderr,
-                 "usage: bench_fno_train [--profile] DIM N WIDTH MODES BATCH THREADS WARMUP MIN_SECONDS ROUNDS "
-                 "[EXPORT_DIR [SEED]]\n"
-                 "  training samples/s of a 4-layer FNO on a fixed random batch (see the file's header)\n");
+    std::fprintf(
+        stderr,
+        "usage: bench_fno_train [--profile] [--tucker RANK] DIM N WIDTH MODES BATCH THREADS WARMUP MIN_SECONDS ROUNDS "
+        "[EXPORT_DIR [SEED]]\n"
+        "  training samples/s of a 4-layer FNO on a fixed random batch (see the file's header)\n");
     return 2;
   }
   const int dim = std::atoi(argv[1]), n = std::atoi(argv[2]), width = std::atoi(argv[3]), modes = std::atoi(argv[4]);
@@ -147,7 +164,7 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "bench_fno_train: need DIM in 1..3, N >= 2 MODES, WIDTH, BATCH, THREADS >= 1\n");
     return 2;
   }
-  ff::keep_freed_memory_for_reuse();  // as `fieldforge run` trains
+  ff::prepare_torch_process();  // as `fieldforge run` sets up a training stage
   at::set_num_threads(threads);
   torch::manual_seed(seed);
 
@@ -160,6 +177,10 @@ int run(int argc, char** argv) {
   options.layers = 4;
   options.projection = 128;
   options.grid = ff::operators::GridChannels::periodic;
+  if (tucker_rank > 0) {
+    options.factorization = "tucker";
+    options.rank = tucker_rank;
+  }
   ff::operators::Fno model(options);
   model->train();
   torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3));
@@ -255,10 +276,10 @@ int run(int argc, char** argv) {
       "{\"dim\": %d, \"n\": %d, \"width\": %d, \"modes\": %d, \"batch\": %d, \"threads\": %d, "
       "\"parameters\": %lld, \"warmup_iterations\": %d, \"iterations\": %ld, \"seconds\": %.6g, "
       "\"samples_per_second\": %.6g, \"samples_per_second_rounds\": %s, "
-      "\"s_forward\": %.6g, \"s_backward\": %.6g, \"s_step\": %.6g}\n",
+      "\"s_forward\": %.6g, \"s_backward\": %.6g, \"s_step\": %.6g, \"mode_gemm_isa\": \"%s\"}\n",
       dim, n, width, modes, batch, at::get_num_threads(), static_cast<long long>(model->parameter_count()), warmup,
       best.iterations, best.seconds, batch * it / best.seconds, per_round.c_str(), best.forward / it,
-      best.backward / it, best.step / it);
+      best.backward / it, best.step / it, ff::operators::mode_gemm_isa());
   return 0;
 }
 

@@ -24,7 +24,18 @@ One training iteration: zero_grad, forward, relative L2 loss (per sample
 ||u - v|| / ||v||, averaged), backward, Adam step (lr 1e-3, PyTorch defaults
 otherwise), on one fixed random batch.
 
-    fno_reference.py DIM N WIDTH MODES BATCH THREADS WARMUP MIN_SECONDS ROUNDS [IMPORT_DIR]
+    fno_reference.py [--tucker] DIM N WIDTH MODES BATCH THREADS WARMUP MIN_SECONDS ROUNDS [IMPORT_DIR]
+
+With --tucker (TFNO; needs IMPORT_DIR, whose core sets the ranks) the
+spectral weights of all layers are one Tucker tensor, core
+[r_layers, r_in, r_out, r_1..r_d] and factors factor0 [layers, r_layers],
+factor1 [in, r_in], factor2 [out, r_out], factor{3+a} [M_a, r_a] (complex as
+real pairs), and each layer contracts its input through the factors without
+forming its weights, in the pairwise order opt_einsum chooses for
+neuraloperator's single-einsum Tucker contraction (this Debian PyTorch has no
+opt_einsum, and left-to-right order would form a tensor of every rank at every
+mode): the layer's core, the input onto the in-rank, the core spread over the
+modes, the per-mode product in rank space, the out-rank onto the outputs.
 
 With IMPORT_DIR (written by bench_fno_train's EXPORT_DIR), the model starts
 from fieldforge's weights and batch and reports how far its output on that
@@ -69,6 +80,30 @@ class SpectralWeights(nn.Module):
         self.weight = nn.Parameter(scale * torch.rand(layers, channels, channels, *extent, 2))
 
 
+class TuckerSpectralWeights(nn.Module):
+    """Joint Tucker factorization of the weights of all layers (see the module docstring)."""
+
+    def __init__(self, ranks, extents):
+        super().__init__()
+        self.core = nn.Parameter(torch.zeros(*ranks, 2))
+        for axis, (extent, rank) in enumerate(zip(extents, ranks)):
+            self.register_parameter(f"factor{axis}", nn.Parameter(torch.zeros(extent, rank, 2)))
+
+    def factor(self, axis):
+        return torch.view_as_complex(getattr(self, f"factor{axis}"))
+
+    def contract(self, layer, x_hat, mode_rows):
+        """x_hat [b, in, modes of this block] with the block's rows of each mode factor."""
+        d = x_hat.dim() - 2
+        m, r = "xyz"[:d], "efg"[:d]
+        core = torch.einsum(f"apq{r},a->pq{r}", torch.view_as_complex(self.core), self.factor(0)[layer])
+        projected = torch.einsum(f"bi{m},ip->bp{m}", x_hat, self.factor(1))
+        spread = ",".join([f"pq{r}"] + [f"{m[a]}{r[a]}" for a in range(d)])
+        kernel = torch.einsum(f"{spread}->pq{m}", core, *[self.factor(3 + a)[rows] for a, rows in enumerate(mode_rows)])
+        mixed = torch.einsum(f"bp{m},pq{m}->bq{m}", projected, kernel)
+        return torch.einsum(f"bq{m},oq->bo{m}", mixed, self.factor(2))
+
+
 class SpectralConv(nn.Module):
     """One Fourier layer's kernel: y = irfftn(W . rfftn(x)) on the kept modes."""
 
@@ -85,8 +120,12 @@ class SpectralConv(nn.Module):
         letters = "xyz"[:d]
         equation = f"bi{letters},io{letters}->bo{letters}"
         x_hat = torch.fft.rfftn(x, dim=axes)
-        w = torch.view_as_complex(self.weights[0].weight[self.layer])  # [in, out, M_1..M_d]
-        y_hat = torch.zeros(x.shape[0], w.shape[1], *x_hat.shape[2:], dtype=x_hat.dtype)
+        weights = self.weights[0]
+        tucker = isinstance(weights, TuckerSpectralWeights)
+        if not tucker:
+            w = torch.view_as_complex(weights.weight[self.layer])  # [in, out, M_1..M_d]
+        out_channels = weights.factor(2).shape[0] if tucker else w.shape[1]
+        y_hat = torch.zeros(x.shape[0], out_channels, *x_hat.shape[2:], dtype=x_hat.dtype)
         # One block per sign pattern of the full axes: bit a set = negative
         # frequencies on axis a, which sit at the end of the FFT axis and in
         # the second half of the weights' mode axis.
@@ -96,17 +135,24 @@ class SpectralConv(nn.Module):
                 negative = a + 1 < d and (block >> a) & 1
                 spectrum.append(slice(grid[a] - m, grid[a]) if negative else slice(0, m))
                 weight.append(slice(m, 2 * m) if negative else slice(0, m))
-            y_hat[tuple(spectrum)] = torch.einsum(equation, x_hat[tuple(spectrum)], w[tuple(weight)])
+            if tucker:
+                y_hat[tuple(spectrum)] = weights.contract(self.layer, x_hat[tuple(spectrum)], weight[2:])
+            else:
+                y_hat[tuple(spectrum)] = torch.einsum(equation, x_hat[tuple(spectrum)], w[tuple(weight)])
         return torch.fft.irfftn(y_hat, s=grid, dim=axes)
 
 
 class Fno(nn.Module):
-    def __init__(self, modes, in_channels, out_channels, width, layers=4, projection=128):
+    def __init__(self, modes, in_channels, out_channels, width, layers=4, projection=128, tucker_ranks=None):
         super().__init__()
         self.modes, self.layers = list(modes), layers
         d = len(self.modes)
         self.lift = PointwiseLinear(in_channels + d, width)
-        self.spectral_weights = SpectralWeights(layers, width, self.modes)
+        if tucker_ranks:
+            extents = [layers, width, width] + [2 * m for m in self.modes[:-1]] + [self.modes[-1]]
+            self.spectral_weights = TuckerSpectralWeights(tucker_ranks, extents)
+        else:
+            self.spectral_weights = SpectralWeights(layers, width, self.modes)
         self.spectral = [SpectralConv(self.modes, self.spectral_weights, l) for l in range(layers)]
         for l in range(layers):
             self.add_module(f"skip{l}", PointwiseLinear(width, width))
@@ -150,7 +196,10 @@ def load_export(directory):
 
 
 def main(argv):
-    if len(argv) < 10:
+    tucker = len(argv) > 1 and argv[1] == "--tucker"
+    if tucker:
+        argv = argv[:1] + argv[2:]
+    if len(argv) < 10 or (tucker and len(argv) < 11):
         sys.exit(__doc__)
     dim, n, width, modes, batch, threads, warmup = (int(a) for a in argv[1:8])
     min_seconds, rounds = float(argv[8]), max(1, int(argv[9]))
@@ -158,12 +207,13 @@ def main(argv):
     torch.set_num_threads(threads)
     torch.manual_seed(2024)
 
-    model = Fno([modes] * dim, 1, 1, width)
+    exported = load_export(import_dir) if import_dir else None
+    ranks = list(exported["param.spectral_weights.core"].shape[:-1]) if tucker else None
+    model = Fno([modes] * dim, 1, 1, width, tucker_ranks=ranks)
     x = torch.randn(batch, 1, *([n] * dim))
     y = torch.randn(batch, 1, *([n] * dim))
     agreement = {}
     if import_dir:
-        exported = load_export(import_dir)
         state = {k[len("param."):]: v for k, v in exported.items() if k.startswith("param.")}
         model.load_state_dict(state, strict=True)  # fails on a missing, extra or misshapen parameter
         x, y = exported["input"], exported["target"]

@@ -1,6 +1,7 @@
 #include "operators/layers/factorized_weights.hpp"
 
 #include "core/error.hpp"
+#include "operators/layers/fftw_spectral.hpp"
 
 #include <torch/torch.h>
 
@@ -106,7 +107,10 @@ torch::Tensor TuckerSpectralWeights::contract(int layer, const torch::Tensor& x)
     operands.push_back(factor(3 + a));
   }
   const torch::Tensor kernel = torch::einsum(spread + "->pq" + m, operands);
-  const torch::Tensor mixed = torch::einsum("bp" + m + ",pq" + m + "->bq" + m, {projected, kernel});
+  // The per-mode product in rank space is the blocked kernel's job on the CPU.
+  const torch::Tensor mixed = mix_modes_supports(projected)
+                                  ? mix_modes(projected, torch::view_as_real(kernel))
+                                  : torch::einsum("bp" + m + ",pq" + m + "->bq" + m, {projected, kernel});
   return torch::einsum("bq" + m + ",oq->bo" + m, {mixed, factor(2)});
 }
 

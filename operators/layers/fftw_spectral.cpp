@@ -191,14 +191,17 @@ struct MixModes : torch::autograd::Function<MixModes> {
 
 bool fftw_spectral_supports(const torch::Tensor& x) { return x.device().is_cpu() && x.scalar_type() == torch::kFloat; }
 
+bool mix_modes_supports(const torch::Tensor& x_hat) {
+  return x_hat.device().is_cpu() && x_hat.scalar_type() == torch::kComplexFloat;
+}
+
 torch::Tensor kept_modes(const torch::Tensor& x, const std::vector<int>& modes) {
   FF_REQUIRE(fftw_spectral_supports(x), InputError, "kept_modes takes float32 CPU tensors");
   return KeptModes::apply(x, modes);
 }
 
 torch::Tensor mix_modes(const torch::Tensor& x_hat, const torch::Tensor& weight) {
-  FF_REQUIRE(x_hat.device().is_cpu() && x_hat.scalar_type() == torch::kComplexFloat &&
-                 weight.scalar_type() == torch::kFloat && weight.dim() == x_hat.dim() + 1 &&
+  FF_REQUIRE(mix_modes_supports(x_hat) && weight.scalar_type() == torch::kFloat && weight.dim() == x_hat.dim() + 1 &&
                  weight.size(0) == x_hat.size(1),
              InputError, "mix_modes takes complex64 [B, in, M...] and float32 [in, out, M..., 2] CPU tensors");
   return MixModes::apply(x_hat, weight);

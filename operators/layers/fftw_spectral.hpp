@@ -26,8 +26,10 @@
 
 namespace ff::operators {
 
-// Whether these functions take x (float32 on the CPU).
+// Whether kept_modes takes x (float32 on the CPU), and whether mix_modes
+// takes x̂ (complex64 on the CPU).
 bool fftw_spectral_supports(const torch::Tensor& x);
+bool mix_modes_supports(const torch::Tensor& x_hat);
 
 torch::Tensor kept_modes(const torch::Tensor& x, const std::vector<int>& modes);
 // weight: real [in, out, M..., 2] (real and imaginary parts).

@@ -106,7 +106,7 @@ void TrainDcdmStage::run(const RunContext& context) {
   ScopedTimer timer("train.dcdm");
   const Settings& s = *settings_;
   require_device(s.device);
-  keep_freed_memory_for_reuse();
+  prepare_torch_process();
   const std::uint64_t seed = s.seed > 0 ? static_cast<std::uint64_t>(s.seed) : context.seed;
   const torch::Device device(s.device);
 

@@ -67,7 +67,7 @@ void EvaluateStage::run(const RunContext& context) {
   ScopedTimer timer("evaluate");
   const auto& s = *settings_;
   require_device(s.device);
-  keep_freed_memory_for_reuse();
+  prepare_torch_process();
   TrainedOperator model(s.model, s.device);
   const CheckpointHeader& meta = model.header();
   const std::string data = s.data.string();

@@ -108,7 +108,7 @@ void TrainOperatorStage::run(const RunContext& context) {
   ScopedTimer timer("train.operator");
   const auto& s = *settings_;
   require_device(s.device);
-  keep_freed_memory_for_reuse();
+  prepare_torch_process();
   DatasetReader reader(s.data);
   const std::uint64_t seed = s.seed > 0 ? static_cast<std::uint64_t>(s.seed) : context.seed;
   const long train_samples = static_cast<long>(reader.split("train").size());

@@ -2,9 +2,11 @@
 
 #include "core/error.hpp"
 
+#include <ATen/Parallel.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include <cstdlib>
 #include <regex>
 
 #if defined(__GLIBC__)
@@ -39,6 +41,31 @@ void keep_freed_memory_for_reuse() {
   mallopt(M_TRIM_THRESHOLD, 1 << 30);   // free heap returns to the system only above 1 GB...
   mallopt(M_TOP_PAD, 256 << 20);        // ...and grows in 256 MB steps
 #endif
+}
+
+int configure_torch_threads() {
+  const char* env = std::getenv("FIELDFORGE_THREADS");
+  if (env && *env) {
+    const int threads = std::atoi(env);
+    FF_REQUIRE(threads >= 1, InputError, "FIELDFORGE_THREADS must be a positive integer, got '{}'", env);
+    at::set_num_threads(threads);
+    // Settable once, before the inter-op pool starts; later calls keep it.
+    static const bool interop_set = [] {
+      try {
+        at::set_num_interop_threads(1);
+        return true;
+      } catch (const c10::Error&) {
+        return false;
+      }
+    }();
+    (void)interop_set;
+  }
+  return at::get_num_threads();
+}
+
+void prepare_torch_process() {
+  keep_freed_memory_for_reuse();
+  configure_torch_threads();
 }
 
 }  // namespace ff

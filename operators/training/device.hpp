@@ -23,4 +23,15 @@ void require_device(const std::string& name);
 // memory up to 1 GB stays mapped. A no-op with other C libraries.
 void keep_freed_memory_for_reuse();
 
+// LibTorch's thread counts from FIELDFORGE_THREADS, as the FFTW solvers take
+// theirs: T intra-op threads (OpenMP, which also runs the FFTW and mode-mixing
+// work of the Fourier layers, one FFTW thread per task) and one inter-op
+// thread, since fieldforge runs no concurrent graphs. Unset: LibTorch's own
+// defaults. Returns the intra-op thread count in effect.
+int configure_torch_threads();
+
+// Both of the above: what every stage that trains or evaluates a network
+// calls first.
+void prepare_torch_process();
+
 }  // namespace ff
