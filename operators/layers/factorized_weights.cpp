@@ -52,6 +52,17 @@ torch::Tensor complex_normal(std::vector<int64_t> shape, double variance) {
   return torch::randn(shape) * std::sqrt(variance / 2);
 }
 
+// A complex matrix [rows, cols] as mix_modes weights that are the same at
+// every mode: real pairs [rows, cols, M..., 2], broadcast (no copy).
+torch::Tensor over_modes(const torch::Tensor& matrix, const std::vector<int>& mode_extent) {
+  std::vector<int64_t> single{matrix.size(0), matrix.size(1)}, every{matrix.size(0), matrix.size(1)};
+  single.insert(single.end(), mode_extent.size(), 1);
+  every.insert(every.end(), mode_extent.begin(), mode_extent.end());
+  single.push_back(2);
+  every.push_back(2);
+  return torch::view_as_real(matrix).reshape(single).expand(every);
+}
+
 // Letters of the mode axes (x y z) and of their ranks (e f g) in einsum strings.
 std::string mode_letters(int d) { return std::string("xyz").substr(0, d); }
 std::string rank_letters(int d) { return std::string("efg").substr(0, d); }
@@ -99,7 +110,6 @@ torch::Tensor TuckerSpectralWeights::contract(int layer, const torch::Tensor& x)
   auto factor = [&](int n) { return torch::view_as_complex(factors_[n]); };
   // Input channels onto the in-rank, the core spread over the modes (in rank
   // space, r_in·r_out·|M| entries), then the out-rank onto output channels.
-  const torch::Tensor projected = torch::einsum("bi" + m + ",ip->bp" + m, {x, factor(1)});
   std::string spread = "pq" + r;
   std::vector<torch::Tensor> operands{layer_core(layer)};
   for (int a = 0; a < d; ++a) {
@@ -107,10 +117,15 @@ torch::Tensor TuckerSpectralWeights::contract(int layer, const torch::Tensor& x)
     operands.push_back(factor(3 + a));
   }
   const torch::Tensor kernel = torch::einsum(spread + "->pq" + m, operands);
-  // The per-mode product in rank space is the blocked kernel's job on the CPU.
-  const torch::Tensor mixed = mix_modes_supports(projected)
-                                  ? mix_modes(projected, torch::view_as_real(kernel))
-                                  : torch::einsum("bp" + m + ",pq" + m + "->bq" + m, {projected, kernel});
+  if (mix_modes_supports(x)) {
+    // On the CPU all three per-mode products run in the blocked kernel, the
+    // channel factors broadcast over the modes.
+    const torch::Tensor projected = mix_modes(x, over_modes(factor(1), options_.mode_extent));
+    const torch::Tensor mixed = mix_modes(projected, torch::view_as_real(kernel));
+    return mix_modes(mixed, over_modes(factor(2).transpose(0, 1), options_.mode_extent));
+  }
+  const torch::Tensor projected = torch::einsum("bi" + m + ",ip->bp" + m, {x, factor(1)});
+  const torch::Tensor mixed = torch::einsum("bp" + m + ",pq" + m + "->bq" + m, {projected, kernel});
   return torch::einsum("bq" + m + ",oq->bo" + m, {mixed, factor(2)});
 }
 

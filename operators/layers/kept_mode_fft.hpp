@@ -14,8 +14,9 @@
 // that follows reads each mode's rows contiguously. C2R drops the imaginary
 // part of column 0 (and of the Nyquist column when kept), as irfftn does.
 //
-// Only what is kept is transformed: the last axis by R2C/C2R of whole rows,
-// each full axis only on the columns kept on the axes after it. Rows are
+// Only what is kept is transformed: the last axis by real DFTs of whole
+// lines (two real lines per complex FFT), each full axis only on the columns
+// kept on the axes after it. Rows are
 // processed in blocks of kBlockRows fields, so a block's intermediate spectra
 // stay in cache, and the blocks run in parallel on LibTorch's intra-op threads.
 // Plans are made once per shape (FFTW_ESTIMATE: planning is instant and
@@ -49,16 +50,14 @@ class KeptModeFft {
   int64_t grid_points() const { return grid_points_; }  // Π n_a
   int64_t kept_modes() const { return kept_modes_; }    // K
 
-  // x: [rows, n...] float (64-byte aligned, as LibTorch allocates);
-  // modes: [K, rows] complex.
+  // x: [rows, n...] float; modes: [K, rows] complex.
   void forward(const float* x, std::complex<float>* modes, int64_t rows, float scale, ColumnWeights weights) const;
-  // modes: [K, rows] complex (left intact); x: [rows, n...] float (64-byte aligned).
+  // modes: [K, rows] complex (left intact); x: [rows, n...] float.
   void inverse(const std::complex<float>* modes, float* x, int64_t rows, float scale, ColumnWeights weights) const;
 
  private:
   struct PlanBlock;
   struct Plans;
-  void check_alignment(const void* p) const;
   // The plans for blocks of `rows` fields, made on first use.
   const PlanBlock& plans_for(int64_t rows) const;
 
