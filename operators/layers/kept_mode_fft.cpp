@@ -231,75 +231,73 @@ const KeptModeFft::PlanBlock& KeptModeFft::plans_for(int64_t rows) const {
   return plans_->by_rows.emplace(rows, std::move(block)).first->second;
 }
 
+std::vector<float> KeptModeFft::column_scales(float scale, ColumnWeights weights) const {
+  const Geometry g{grid_, modes_};
+  std::vector<float> scales(modes_.back());
+  for (std::size_t c = 0; c < scales.size(); ++c) scales[c] = scale * column_weight(weights, c, g);
+  return scales;
+}
+
+void KeptModeFft::for_each_block(int64_t rows, const BlockBody& body) const {
+  const int64_t lines_per_row = grid_points_ / grid_.back(), last_kept = modes_.back();
+  const int64_t blocks = (rows + kBlockRows - 1) / kBlockRows, tail = rows - (blocks - 1) * kBlockRows;
+  plans_for(kBlockRows);
+  plans_for(tail);
+  at::parallel_for(0, blocks, 1, [&](int64_t begin, int64_t end) {
+    FftwBuffer pairs(line_pairs(kBlockRows * lines_per_row) * grid_.back()),
+        work(kBlockRows * lines_per_row * last_kept), other(kBlockRows * lines_per_row * last_kept);
+    for (int64_t block = begin; block < end; ++block) {
+      const int64_t fields = block + 1 == blocks ? tail : kBlockRows;
+      body(block * kBlockRows, fields, plans_for(fields), pairs.data, work.data, other.data);
+    }
+  });
+}
+
 void KeptModeFft::forward(const float* x, Complex* modes, int64_t rows, float scale, ColumnWeights weights) const {
   const Geometry g{grid_, modes_};
   const int d = g.d();
-  const int64_t n_last = g.n.back(), last_kept = g.m.back(), lines_per_row = g.full_before(d - 1);
-  const int64_t blocks = (rows + kBlockRows - 1) / kBlockRows, tail = rows - (blocks - 1) * kBlockRows;
-  std::vector<float> column_scale(last_kept);
-  for (int64_t c = 0; c < last_kept; ++c) column_scale[c] = scale * column_weight(weights, c, g);
-  plans_for(kBlockRows);
-  plans_for(tail);
-
-  at::parallel_for(0, blocks, 1, [&](int64_t begin, int64_t end) {
-    FftwBuffer pairs(line_pairs(kBlockRows * lines_per_row) * n_last), work(kBlockRows * lines_per_row * last_kept),
-        gathered(kBlockRows * lines_per_row * last_kept);
-    for (int64_t block = begin; block < end; ++block) {
-      const int64_t r0 = block * kBlockRows, b = block + 1 == blocks ? tail : kBlockRows;
-      const auto& plans = plans_for(b);
-      // Last axis: the kept columns of every line's real DFT.
-      Complex* a_buf = work.data;
-      Complex* b_buf = gathered.data;
-      real_lines_forward(plans.pairs_forward, x + r0 * grid_points_, b * lines_per_row, n_last, last_kept, pairs.data,
-                         a_buf);
-      // Full axes, last to first, each on the columns kept after it.
-      for (int a = d - 2; a >= 0; --a) {
-        const int64_t outer = b * g.full_before(a), inner = g.kept_after(a);
-        fftwf_execute_dft(plans.forward_axis[a], as_fftw(a_buf), as_fftw(a_buf));
-        gather_rows(a_buf, b_buf, outer, g.n[a], g.m[a], inner);
-        std::swap(a_buf, b_buf);
-      }
-      // a_buf is [b, K]; the caller's side is mode-major.
-      for (int64_t r = 0; r < b; ++r)
-        for (int64_t k = 0; k < kept_modes_; ++k)
-          modes[k * rows + r0 + r] = a_buf[r * kept_modes_ + k] * column_scale[k % last_kept];
-    }
-  });
+  const int64_t last_kept = g.m.back(), lines_per_row = g.full_before(d - 1);
+  const std::vector<float> column_scale = column_scales(scale, weights);
+  for_each_block(rows,
+                 [&](int64_t r0, int64_t b, const PlanBlock& plans, Complex* pairs, Complex* a_buf, Complex* b_buf) {
+                   // Last axis: the kept columns of every line's real DFT.
+                   real_lines_forward(plans.pairs_forward, x + r0 * grid_points_, b * lines_per_row, g.n.back(),
+                                      last_kept, pairs, a_buf);
+                   // Full axes, last to first, each on the columns kept after it.
+                   for (int a = d - 2; a >= 0; --a) {
+                     const int64_t outer = b * g.full_before(a), inner = g.kept_after(a);
+                     fftwf_execute_dft(plans.forward_axis[a], as_fftw(a_buf), as_fftw(a_buf));
+                     gather_rows(a_buf, b_buf, outer, g.n[a], g.m[a], inner);
+                     std::swap(a_buf, b_buf);
+                   }
+                   // a_buf is [b, K]; the caller's side is mode-major.
+                   for (int64_t r = 0; r < b; ++r)
+                     for (int64_t k = 0; k < kept_modes_; ++k)
+                       modes[k * rows + r0 + r] = a_buf[r * kept_modes_ + k] * column_scale[k % last_kept];
+                 });
 }
 
 void KeptModeFft::inverse(const Complex* modes, float* x, int64_t rows, float scale, ColumnWeights weights) const {
   const Geometry g{grid_, modes_};
   const int d = g.d();
-  const int64_t n_last = g.n.back(), last_kept = g.m.back(), lines_per_row = g.full_before(d - 1);
-  const int64_t blocks = (rows + kBlockRows - 1) / kBlockRows, tail = rows - (blocks - 1) * kBlockRows;
-  std::vector<float> column_scale(last_kept);
-  for (int64_t c = 0; c < last_kept; ++c) column_scale[c] = scale * column_weight(weights, c, g);
-  plans_for(kBlockRows);
-  plans_for(tail);
-
-  at::parallel_for(0, blocks, 1, [&](int64_t begin, int64_t end) {
-    FftwBuffer pairs(line_pairs(kBlockRows * lines_per_row) * n_last), work(kBlockRows * lines_per_row * last_kept),
-        scattered(kBlockRows * lines_per_row * last_kept);
-    for (int64_t block = begin; block < end; ++block) {
-      const int64_t r0 = block * kBlockRows, b = block + 1 == blocks ? tail : kBlockRows;
-      const auto& plans = plans_for(b);
-      Complex* a_buf = work.data;
-      Complex* b_buf = scattered.data;
-      for (int64_t r = 0; r < b; ++r)
-        for (int64_t k = 0; k < kept_modes_; ++k)
-          a_buf[r * kept_modes_ + k] = modes[k * rows + r0 + r] * column_scale[k % last_kept];
-      // Full axes, first to last: zero-fill the dropped frequencies, transform.
-      for (int a = 0; a + 1 < d; ++a) {
-        const int64_t outer = b * g.full_before(a), inner = g.kept_after(a);
-        scatter_rows(a_buf, b_buf, outer, g.n[a], g.m[a], inner);
-        std::swap(a_buf, b_buf);
-        fftwf_execute_dft(plans.backward_axis[a], as_fftw(a_buf), as_fftw(a_buf));
-      }
-      // Last axis: the real lines whose half spectra hold these columns.
-      real_lines_inverse(plans.pairs_backward, a_buf, b * lines_per_row, n_last, last_kept, pairs.data,
-                         x + r0 * grid_points_);
-    }
-  });
+  const int64_t last_kept = g.m.back(), lines_per_row = g.full_before(d - 1);
+  const std::vector<float> column_scale = column_scales(scale, weights);
+  for_each_block(rows,
+                 [&](int64_t r0, int64_t b, const PlanBlock& plans, Complex* pairs, Complex* a_buf, Complex* b_buf) {
+                   for (int64_t r = 0; r < b; ++r)
+                     for (int64_t k = 0; k < kept_modes_; ++k)
+                       a_buf[r * kept_modes_ + k] = modes[k * rows + r0 + r] * column_scale[k % last_kept];
+                   // Full axes, first to last: zero-fill the dropped frequencies, transform.
+                   for (int a = 0; a + 1 < d; ++a) {
+                     const int64_t outer = b * g.full_before(a), inner = g.kept_after(a);
+                     scatter_rows(a_buf, b_buf, outer, g.n[a], g.m[a], inner);
+                     std::swap(a_buf, b_buf);
+                     fftwf_execute_dft(plans.backward_axis[a], as_fftw(a_buf), as_fftw(a_buf));
+                   }
+                   // Last axis: the real lines whose half spectra hold these columns.
+                   real_lines_inverse(plans.pairs_backward, a_buf, b * lines_per_row, g.n.back(), last_kept, pairs,
+                                      x + r0 * grid_points_);
+                 });
 }
 
 const KeptModeFft& kept_mode_fft(const std::vector<int64_t>& grid, const std::vector<int>& modes) {

@@ -26,6 +26,7 @@
 
 #include <complex>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -60,6 +61,14 @@ class KeptModeFft {
   struct Plans;
   // The plans for blocks of `rows` fields, made on first use.
   const PlanBlock& plans_for(int64_t rows) const;
+  // scale · c_k for the kept columns of the last axis.
+  std::vector<float> column_scales(float scale, ColumnWeights weights) const;
+  // Runs body(first field, fields, plans, paired-line scratch, two work
+  // arrays) on blocks of kBlockRows fields (the last one shorter), in
+  // parallel; scratch is per task.
+  using BlockBody = std::function<void(int64_t, int64_t, const PlanBlock&, std::complex<float>*, std::complex<float>*,
+                                       std::complex<float>*)>;
+  void for_each_block(int64_t rows, const BlockBody& body) const;
 
   std::vector<int64_t> grid_;
   std::vector<int> modes_;
