@@ -29,7 +29,10 @@ one thread (bench_fno_train --profile) and its time split into phases, with
 the FLOPs of each phase counted from the model's shape, beside a measured
 float32 GEMM peak of one core (OpenBLAS sgemm).
 
-    run.py BUILD_DIR RESULT_JSON
+    run.py BUILD_DIR RESULT_JSON [--keep-earlier]
+
+With --keep-earlier the runs already in RESULT_JSON are kept (their per-case
+figures, time and load) and the result gives each case's range over all runs.
 """
 import json
 import math
@@ -40,6 +43,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD, RESULT = sys.argv[1], sys.argv[2]
+KEEP_EARLIER = "--keep-earlier" in sys.argv[3:]
 LOAD_AT_START = [round(x, 2) for x in os.getloadavg()]  # 1, 5, 15 min
 HEADLINE_TARGET, CASE_TARGET, SCALING_TARGET = 1.5, 1.2, 1.8  # the issue's goals
 AGREEMENT = 1e-4  # max|a-b|/max|b| allowed between the two outputs, and between gradients (float32)
@@ -290,6 +294,32 @@ result = {
     "cases": cases,
     "profiles": profiles,
 }
+
+
+def run_summary(r):
+    return {"finished": r["finished"], "load_average_at_start": r["load_average_at_start"],
+            "load_average_at_end": r["load_average_at_end"], "two_thread_scaling": r["two_thread_scaling"],
+            "cases": [{k: c[k] for k in ("model", "threads", "fieldforge_samples_per_s", "torch_samples_per_s",
+                                         "torch_configuration", "ratio")} for c in r["cases"]]}
+
+
+result["finished"] = subprocess.run(["date", "-u", "+%Y-%m-%d %H:%M UTC"], capture_output=True, text=True).stdout.strip()
+if KEEP_EARLIER and os.path.exists(RESULT):
+    with open(RESULT) as f:
+        earlier = json.load(f)
+    result["earlier_runs"] = earlier.get("earlier_runs", []) + [run_summary(earlier)]
+    runs = result["earlier_runs"] + [run_summary(result)]
+    ranges = {}
+    for c in cases:
+        key = f"{c['model']}, {c['threads']} thread(s)"
+        same = [x for r in runs for x in r["cases"] if x["model"] == c["model"] and x["threads"] == c["threads"]]
+        ranges[key] = {"runs": len(same), "ratio": [min(x["ratio"] for x in same), max(x["ratio"] for x in same)],
+                       "fieldforge_samples_per_s": [min(x["fieldforge_samples_per_s"] for x in same),
+                                                    max(x["fieldforge_samples_per_s"] for x in same)]}
+    result["ranges_over_runs"] = ranges
+    result["two_thread_scaling_range"] = {
+        label: [min(r["two_thread_scaling"][label] for r in runs), max(r["two_thread_scaling"][label] for r in runs)]
+        for label, *_ in CASES}
 os.makedirs(os.path.dirname(os.path.abspath(RESULT)), exist_ok=True)
 with open(RESULT, "w") as f:
     json.dump(result, f, indent=2)

@@ -16,9 +16,9 @@
 //
 // Only what is kept is transformed: the last axis by real DFTs of whole
 // lines (two real lines per complex FFT), each full axis only on the columns
-// kept on the axes after it. Rows are
-// processed in blocks of kBlockRows fields, so a block's intermediate spectra
-// stay in cache, and the blocks run in parallel on LibTorch's intra-op threads.
+// kept on the axes after it. Fields are processed in blocks of kBlockRows,
+// so a block's intermediate spectra stay in cache, and the blocks run in
+// parallel on LibTorch's intra-op threads.
 // Plans are made once per shape (FFTW_ESTIMATE: planning is instant and
 // deterministic, so the same inputs give the same bits on every run) and
 // shared by all threads; FFTW's execute functions are thread-safe.
