@@ -233,7 +233,7 @@ profiles = []
 for label, dim, n, width, modes, tucker in CASES:
     option = ["--tucker", str(tucker)] if tucker else []
     profile = measure([bench, "--profile", *option,
-                       *[str(a) for a in (dim, n, width, modes, BATCH, 1, 10, 0, 5)]], 1)
+                       *[str(a) for a in (dim, n, width, modes, BATCH, 1, 15, 0, 10)]], 1)
     seconds = profile_phases(profile)
     counted = flops(dim, n, width, modes, tucker)
     phases = {}
