@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "operators/layers/kept_mode_fft.hpp"
 #include "operators/layers/mode_gemm.hpp"
+#include "operators/layers/shape.hpp"
 
 #include <ATen/record_function.h>
 #include <torch/autograd.h>
@@ -16,6 +17,13 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 using Complex = std::complex<float>;
+
+// The backward passes return plain tensors: differentiating them again
+// (create_graph) would silently give zero second derivatives.
+void require_first_order() {
+  FF_REQUIRE(!torch::GradMode::is_enabled(), InputError,
+             "the FFTW spectral path has no second derivatives; use SpectralConv::forward_reference for them");
+}
 
 std::vector<int64_t> to_int64(const std::vector<int>& v) { return {v.begin(), v.end()}; }
 
@@ -89,7 +97,9 @@ torch::Tensor weight_planes(const torch::Tensor& weight, bool adjoint) {
   order.push_back(d + 2);
   order.push_back(adjoint ? 1 : 0);
   order.push_back(adjoint ? 0 : 1);
-  torch::Tensor planes = weight.permute(order).contiguous();
+  // A copy in every case: permute() of a [1, 1, ...] weight is contiguous
+  // already, and the adjoint's negation must not reach the weight itself.
+  torch::Tensor planes = weight.permute(order).clone(at::MemoryFormat::Contiguous);
   if (adjoint) planes.select(d, 1).neg_();
   return planes;
 }
@@ -108,6 +118,7 @@ struct KeptModes : torch::autograd::Function<KeptModes> {
     return channel_first(transform(x, modes, 1.0f, ColumnWeights::one));
   }
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    require_first_order();
     const auto modes = from_ivalue(ctx->saved_data["modes"]);
     const auto grid = ctx->saved_data["grid"].toIntVector();
     return {inverse_transform(mode_major(grads[0]), grid, modes, 1.0f, ColumnWeights::half_mirror), torch::Tensor()};
@@ -123,6 +134,7 @@ struct FromKeptModes : torch::autograd::Function<FromKeptModes> {
     return inverse_transform(mode_major(y_hat), grid, modes, scale, ColumnWeights::one);
   }
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    require_first_order();
     const auto modes = from_ivalue(ctx->saved_data["modes"]);
     const float scale = 1.0f / static_cast<float>(product(grads[0].sizes().slice(2)));
     return {channel_first(transform(grads[0], modes, scale, ColumnWeights::hermitian)), torch::Tensor(),
@@ -147,6 +159,7 @@ struct MixModes : torch::autograd::Function<MixModes> {
     return channel_first(y);
   }
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    require_first_order();
     const auto saved = ctx->get_saved_variables();
     const torch::Tensor& a = saved[0];  // [M..., B, I]
     const torch::Tensor& weight = saved[1];
@@ -201,16 +214,24 @@ torch::Tensor kept_modes(const torch::Tensor& x, const std::vector<int>& modes) 
 }
 
 torch::Tensor mix_modes(const torch::Tensor& x_hat, const torch::Tensor& weight) {
-  FF_REQUIRE(mix_modes_supports(x_hat) && weight.scalar_type() == torch::kFloat && weight.dim() == x_hat.dim() + 1 &&
-                 weight.size(0) == x_hat.size(1),
-             InputError, "mix_modes takes complex64 [B, in, M...] and float32 [in, out, M..., 2] CPU tensors");
+  const int64_t d = x_hat.dim() - 2;
+  FF_REQUIRE(mix_modes_supports(x_hat) && weight.device().is_cpu() && weight.scalar_type() == torch::kFloat && d >= 1 &&
+                 weight.dim() == d + 3 && weight.size(0) == x_hat.size(1) && weight.size(d + 2) == 2 &&
+                 weight.sizes().slice(2, d) == x_hat.sizes().slice(2),
+             InputError,
+             "mix_modes takes complex64 [B, in, M...] and float32 [in, out, M..., 2] CPU tensors, got {} and {}",
+             shape_of(x_hat), shape_of(weight));
   return MixModes::apply(x_hat, weight);
 }
 
 torch::Tensor from_kept_modes(const torch::Tensor& y_hat, const std::vector<int64_t>& grid,
                               const std::vector<int>& modes) {
-  FF_REQUIRE(y_hat.device().is_cpu() && y_hat.scalar_type() == torch::kComplexFloat, InputError,
-             "from_kept_modes takes complex64 CPU tensors");
+  const std::vector<int64_t> expected = mode_grid_shape(modes, 0, 0);
+  FF_REQUIRE(mix_modes_supports(y_hat) && y_hat.dim() == static_cast<int64_t>(grid.size()) + 2 &&
+                 modes.size() == grid.size() &&
+                 y_hat.sizes().slice(2) == torch::IntArrayRef(expected).slice(0, grid.size()),
+             InputError, "from_kept_modes: a complex64 CPU tensor [B, C, M...] of the mode grid of {} modes, got {}",
+             modes.size(), shape_of(y_hat));
   return FromKeptModes::apply(y_hat, grid, modes);
 }
 

@@ -12,11 +12,12 @@
 // backward. The backward passes are the real adjoints (LibTorch's complex
 // gradient convention):
 //
-//   kept_modes:      x̄ = Tᴴ ḡ = C2R(½-weighted ḡ)          (unnormalized)
+//   kept_modes:      x̄ = Re(Tᴴ ḡ) = C2R(½-weighted ḡ)      (unnormalized)
 //   from_kept_modes: ḡ = (1/N) c ⊙ T ȳ,  c = 2 on mirrored columns
 //   mix_modes:       x̄̂ = ḡ Wᴴ,  W̄ = x̂ᴴ ḡ  (per mode)
 //
-// The complex tensors between the steps are stored mode-major (as a
+// First derivatives only: a backward pass under create_graph is an
+// InputError. The complex tensors between the steps are stored mode-major (as a
 // [M..., B, C] array, viewed as [B, C, M...]), the layout mode_gemm reads.
 #pragma once
 

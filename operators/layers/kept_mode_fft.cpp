@@ -197,6 +197,7 @@ KeptModeFft::KeptModeFft(std::vector<int64_t> grid, std::vector<int> modes)
     grid_points_ *= grid_[a];
     kept_modes_ *= last ? modes_[a] : 2 * modes_[a];
   }
+  block_fields_ = std::clamp<int64_t>(kBlockPoints / grid_points_, 1, kMaxBlockFields);
 }
 
 KeptModeFft::~KeptModeFft() = default;
@@ -240,15 +241,15 @@ std::vector<float> KeptModeFft::column_scales(float scale, ColumnWeights weights
 
 void KeptModeFft::for_each_block(int64_t rows, const BlockBody& body) const {
   const int64_t lines_per_row = grid_points_ / grid_.back(), last_kept = modes_.back();
-  const int64_t blocks = (rows + kBlockRows - 1) / kBlockRows, tail = rows - (blocks - 1) * kBlockRows;
-  plans_for(kBlockRows);
+  const int64_t blocks = (rows + block_fields_ - 1) / block_fields_, tail = rows - (blocks - 1) * block_fields_;
+  plans_for(block_fields_);
   plans_for(tail);
   at::parallel_for(0, blocks, 1, [&](int64_t begin, int64_t end) {
-    FftwBuffer pairs(line_pairs(kBlockRows * lines_per_row) * grid_.back()),
-        work(kBlockRows * lines_per_row * last_kept), other(kBlockRows * lines_per_row * last_kept);
+    FftwBuffer pairs(line_pairs(block_fields_ * lines_per_row) * grid_.back()),
+        work(block_fields_ * lines_per_row * last_kept), other(block_fields_ * lines_per_row * last_kept);
     for (int64_t block = begin; block < end; ++block) {
-      const int64_t fields = block + 1 == blocks ? tail : kBlockRows;
-      body(block * kBlockRows, fields, plans_for(fields), pairs.data, work.data, other.data);
+      const int64_t fields = block + 1 == blocks ? tail : block_fields_;
+      body(block * block_fields_, fields, plans_for(fields), pairs.data, work.data, other.data);
     }
   });
 }
@@ -301,6 +302,9 @@ void KeptModeFft::inverse(const Complex* modes, float* x, int64_t rows, float sc
 }
 
 const KeptModeFft& kept_mode_fft(const std::vector<int64_t>& grid, const std::vector<int>& modes) {
+  // The planner's mutex must outlive the cache, whose plans lock it when
+  // destroyed at exit: construct it first.
+  planner_mutex();
   static std::mutex mutex;
   static std::map<std::pair<std::vector<int64_t>, std::vector<int>>, std::unique_ptr<KeptModeFft>> cache;
   std::lock_guard<std::mutex> lock(mutex);

@@ -16,9 +16,11 @@
 //
 // Only what is kept is transformed: the last axis by real DFTs of whole
 // lines (two real lines per complex FFT), each full axis only on the columns
-// kept on the axes after it. Fields are processed in blocks of kBlockRows,
-// so a block's intermediate spectra stay in cache, and the blocks run in
-// parallel on LibTorch's intra-op threads.
+// kept on the axes after it. Fields are processed in blocks of up to
+// kMaxBlockFields, fewer on grids of more than kBlockPoints / kMaxBlockFields
+// points, so a block's intermediate spectra stay in cache (and its scratch
+// small on large 3D grids); the blocks run in parallel on LibTorch's
+// intra-op threads.
 // Plans are made once per shape (FFTW_ESTIMATE: planning is instant and
 // deterministic, so the same inputs give the same bits on every run) and
 // shared by all threads; FFTW's execute functions are thread-safe.
@@ -40,7 +42,8 @@ enum class ColumnWeights {
 
 class KeptModeFft {
  public:
-  static constexpr int kBlockRows = 16;
+  static constexpr int64_t kMaxBlockFields = 16;
+  static constexpr int64_t kBlockPoints = int64_t{1} << 17;
 
   // Plans for fields of shape `grid` (1 to 3 axes) keeping `modes` per axis.
   KeptModeFft(std::vector<int64_t> grid, std::vector<int> modes);
@@ -64,7 +67,7 @@ class KeptModeFft {
   // scale · c_k for the kept columns of the last axis.
   std::vector<float> column_scales(float scale, ColumnWeights weights) const;
   // Runs body(first field, fields, plans, paired-line scratch, two work
-  // arrays) on blocks of kBlockRows fields (the last one shorter), in
+  // arrays) on blocks of block_fields_ fields (the last one shorter), in
   // parallel; scratch is per task.
   using BlockBody = std::function<void(int64_t, int64_t, const PlanBlock&, std::complex<float>*, std::complex<float>*,
                                        std::complex<float>*)>;
@@ -72,7 +75,7 @@ class KeptModeFft {
 
   std::vector<int64_t> grid_;
   std::vector<int> modes_;
-  int64_t grid_points_, kept_modes_;
+  int64_t grid_points_, kept_modes_, block_fields_;
   std::unique_ptr<Plans> plans_;
 };
 

@@ -46,9 +46,11 @@ void keep_freed_memory_for_reuse() {
 int configure_torch_threads() {
   const char* env = std::getenv("FIELDFORGE_THREADS");
   if (env && *env) {
-    const int threads = std::atoi(env);
-    FF_REQUIRE(threads >= 1, InputError, "FIELDFORGE_THREADS must be a positive integer, got '{}'", env);
-    at::set_num_threads(threads);
+    char* end = nullptr;
+    const long threads = std::strtol(env, &end, 10);
+    FF_REQUIRE(*end == '\0' && threads >= 1 && threads <= 4096, InputError,
+               "FIELDFORGE_THREADS must be a whole number from 1 to 4096, got '{}'", env);
+    at::set_num_threads(static_cast<int>(threads));
     // Settable once, before the inter-op pool starts; later calls keep it.
     static const bool interop_set = [] {
       try {

@@ -82,10 +82,14 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(LayerCase{{64}, {16}, 3, 5, 4, "dense"},         // 15 rows: one partial block
                       LayerCase{{30}, {16}, 4, 9, 3, "dense"},         // Nyquist column kept
                       LayerCase{{31}, {8}, 2, 3, 2, "dense"},          // odd length
+                      LayerCase{{16}, {4}, 3, 1, 1, "dense"},          // 1 -> 1 channel: weight views are contiguous
+                      LayerCase{{9, 10}, {3, 4}, 1, 3, 2, "dense"},    // 27 lines: an unpaired last line in 2D
                       LayerCase{{24, 20}, {6, 5}, 5, 7, 6, "dense"},   // 35 rows: two full blocks and a tail
                       LayerCase{{10, 18}, {4, 10}, 2, 3, 3, "dense"},  // Nyquist kept on the halved axis
                       LayerCase{{9, 11}, {3, 4}, 3, 2, 18, "dense"},   // odd sizes; 18 outputs: a ragged kernel tile
                       LayerCase{{12, 10, 8}, {3, 2, 5}, 2, 3, 4, "dense"},
+                      LayerCase{{128, 96}, {5, 6}, 3, 5, 2, "dense"},        // 10-field blocks: 10 + 5 rows
+                      LayerCase{{32, 32, 32}, {3, 3, 4}, 1, 6, 2, "dense"},  // 4-field blocks: 4 + 2 rows
                       LayerCase{
                           {16, 16}, {4, 4}, 3, 6, 6, "tucker"},  // factorized: FFTW transforms, einsum contraction
                       LayerCase{{8, 8, 8}, {2, 2, 3}, 2, 4, 4, "cp"}));
@@ -111,6 +115,27 @@ TEST(FftwSpectralPath, ThreadCountDoesNotChangeABit) {
   torch::set_num_threads(threads);
   EXPECT_TRUE(torch::equal(one.first, two.first));
   EXPECT_TRUE(torch::equal(one.second, two.second));
+}
+
+TEST(FftwSpectralPath, BackwardLeavesTheWeightsAlone) {
+  torch::manual_seed(2);
+  SpectralWeightsOptions o;
+  o.mode_extent = mode_grid_extent({4});
+  auto weights = make_spectral_weights(o);  // 1 -> 1 channel
+  SpectralConv layer(std::vector<int>{4}, weights, 0);
+  const torch::Tensor before = weights->parameters()[0].detach().clone();
+  layer(torch::randn({2, 1, 16}, torch::requires_grad())).pow(2).sum().backward();
+  EXPECT_TRUE(torch::equal(weights->parameters()[0].detach(), before));
+}
+
+TEST(FftwSpectralPath, MismatchedShapesAndSecondDerivativesAreInputErrors) {
+  const torch::Tensor x_hat = torch::zeros({2, 3, 8, 4}, torch::kComplexFloat);
+  EXPECT_THROW(mix_modes(x_hat, torch::zeros({3, 5, 4, 4, 2})), ff::InputError);  // 4 of 8 modes
+  EXPECT_THROW(mix_modes(x_hat, torch::zeros({3, 5, 8, 4})), ff::InputError);     // no real/imaginary axis
+  EXPECT_THROW(from_kept_modes(x_hat, {16, 16}, {4, 3}), ff::InputError);         // mode grid 8 x 3, not 8 x 4
+  const torch::Tensor x = torch::randn({1, 1, 16}, torch::requires_grad());
+  const torch::Tensor y = kept_modes(x, {4});
+  EXPECT_THROW(torch::autograd::grad({torch::view_as_real(y).sum()}, {x}, {}, true, true), ff::InputError);
 }
 
 TEST(FftwSpectralPath, OtherTypesTakeTheLibTorchPath) {
