@@ -3,6 +3,7 @@
 //   fieldforge run configs/quickstart.yaml
 //   fieldforge run case.yaml stages.data.samples.train=10 --smoke
 //   mpiexec -n 4 fieldforge run case.yaml -- -ksp_type cg
+//   mpiexec -n 4 fieldforge run case.yaml --dry-run
 //   fieldforge validate case.yaml
 //   fieldforge stages
 //   fieldforge info runs/quickstart/data/grf.h5
@@ -34,8 +35,8 @@ std::string version_text() {
 }
 
 std::string stage_manual(const ff::StageInfo& stage) {
-  return fmt::format("{}  (version {})\n  {}\n\n{}\n", stage.type, stage.version, stage.summary,
-                     stage.schema.describe(4));
+  return fmt::format("{}  (version {})\n  {}\n  under mpiexec: {}\n\n{}\n", stage.type, stage.version, stage.summary,
+                     ff::describe(stage.parallelism), stage.schema.describe(4));
 }
 
 // `fieldforge stages`: every stage's manual, one stage's, or a JSON Schema of
@@ -82,6 +83,8 @@ int main(int argc, char** argv) {
   run->add_flag("--force", run_options.force, "rerun stages even when their outputs are up to date");
   run->add_flag("--resume", run_options.resume, "continue an interrupted run of this case");
   run->add_flag("--smoke", smoke, "tiny sizes (each key's smoke cap) into <output>-smoke: checks a case end to end");
+  bool dry_run = false;
+  run->add_flag("--dry-run", dry_run, "print which stages would run, and how on these ranks, and run nothing");
   run->footer("Arguments after -- are PETSc options, e.g. -- -ksp_type cg -pc_type gamg");
 
   auto* validate = app.add_subcommand("validate", "check a case file without running it; prints the resolved case");
@@ -137,7 +140,12 @@ int main(int argc, char** argv) {
       const ff::Case c = ff::load_case(case_file, ff::stage_registry(), load);
       runtime.emplace(argc, argv, petsc_options);
       ff::init_logging({verbose ? spdlog::level::debug : spdlog::level::info, "", ff::mpi_rank()});
-      ff::run_case(c, run_options);
+      if (dry_run) {
+        const std::string report = ff::dry_run_report(c, run_options);
+        if (ff::mpi_rank() == 0) std::cout << report;
+      } else {
+        ff::run_case(c, run_options);
+      }
     } else {
       std::cout << app.help();
     }

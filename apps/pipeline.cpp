@@ -1,5 +1,6 @@
 #include "apps/pipeline.hpp"
 
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/parallel.hpp"
@@ -58,13 +59,7 @@ void write_manifest(const ResolvedStage& stage, double seconds) {
   std::string text = fmt::format("stage: {}\ntype: {}\nhash: {}\nfinished_utc: {}\nseconds: {}\noutputs:\n", stage.name,
                                  stage.type, stage.hash, utc_stamp("%Y-%m-%dT%H:%M:%SZ"), seconds);
   for (const auto& output : stage_outputs(stage)) text += "  - " + output.filename().string() + "\n";
-  const fs::path target = stage.output_dir / kStageManifest, partial = target.string() + ".partial";
-  {
-    std::ofstream out(partial);
-    out << text;
-    FF_REQUIRE(out.good(), RunError, "cannot write {}", partial.string());
-  }
-  fs::rename(partial, target);
+  write_file_atomically(stage.output_dir / kStageManifest, text);
 }
 
 }  // namespace
@@ -73,13 +68,20 @@ void run_case(const Case& c, const RunOptions& options) {
   const bool root = mpi_rank() == 0;
   FF_REQUIRE(!options.resume || fs::exists(c.output), InputError,
              "{}: --resume, but the output folder {} does not exist (nothing to resume)", c.file, c.output.string());
+  // One log file per rank, all named by rank 0's start time: run-T.log for
+  // rank 0, run-T.rank-R.log for the others (which also log on the console
+  // from warnings up).
+  std::string stamp = utc_stamp("%Y%m%dT%H%M%SZ");
+  broadcast_from_root(stamp);
   if (root) {
     fs::create_directories(c.output / "logs");
-    add_log_file((c.output / "logs" / ("run-" + utc_stamp("%Y%m%dT%H%M%SZ") + ".log")).string());
     // The case as it ran, defaults filled in: rerunnable as it stands.
-    std::ofstream(c.output / kResolvedCase) << c.resolved_yaml();
+    write_file_atomically(c.output / kResolvedCase, c.resolved_yaml());
   }
   mpi_barrier();
+  const std::string log_name =
+      root ? fmt::format("run-{}.log", stamp) : fmt::format("run-{}.rank-{}.log", stamp, mpi_rank());
+  add_log_file((c.output / "logs" / log_name).string());
   spdlog::info("case '{}' from {}: {} stage(s), output {}, {} rank(s){}", c.name, c.file, c.stages.size(),
                c.output.string(), mpi_size(), c.smoke ? ", smoke test" : "");
   spdlog::debug("resolved case:\n{}", c.resolved_yaml());
@@ -108,6 +110,21 @@ void run_case(const Case& c, const RunOptions& options) {
     spdlog::info("{}: done in {:.2f} s", head, timer.elapsed());
   }
   spdlog::info("where the time went:\n{}", timer_report());
+}
+
+std::string dry_run_report(const Case& c, const RunOptions& options) {
+  std::string text = fmt::format("case '{}' from {}: {} stage(s), output {}, {} rank(s) (dry run: nothing runs)\n",
+                                 c.name, c.file, c.stages.size(), c.output.string(), mpi_size());
+  for (std::size_t i = 0; i < c.stages.size(); ++i) {
+    const ResolvedStage& stage = c.stages[i];
+    const bool skip = !options.force && all_ranks_ok(up_to_date(stage));
+    const std::string what = skip             ? "up to date, would be skipped"
+                             : options.resume ? "would run, continuing from its own checkpoint where it keeps one"
+                                              : "would run";
+    text += fmt::format("[{}/{}] {} ({}): {}\n      on {} rank(s), {}\n", i + 1, c.stages.size(), stage.name,
+                        stage.type, what, mpi_size(), describe(stage.info->parallelism));
+  }
+  return text;
 }
 
 }  // namespace ff

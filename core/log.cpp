@@ -14,7 +14,8 @@ void init_logging(const LogOptions& options) {
   g_rank = options.rank;
   auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
   console->set_level(options.rank == 0 ? options.console_level : spdlog::level::warn);
-  console->set_pattern(options.rank == 0 ? "[%H:%M:%S] %^%l%$ %v" : "[%H:%M:%S] rank %P %^%l%$ %v");
+  console->set_pattern(options.rank == 0 ? std::string("[%H:%M:%S] %^%l%$ %v")
+                                         : "[%H:%M:%S] rank " + std::to_string(options.rank) + " %^%l%$ %v");
   auto logger = std::make_shared<spdlog::logger>("fieldforge", console);
   logger->set_level(spdlog::level::trace);
   logger->flush_on(spdlog::level::warn);
@@ -23,10 +24,10 @@ void init_logging(const LogOptions& options) {
 }
 
 void add_log_file(const std::string& path) {
-  if (g_rank != 0) return;
   auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, /*truncate=*/true);
   file->set_level(spdlog::level::debug);
-  file->set_pattern("[%Y-%m-%d %H:%M:%S.%e] %l %v");
+  file->set_pattern(g_rank == 0 ? std::string("[%Y-%m-%d %H:%M:%S.%e] %l %v")
+                                : "[%Y-%m-%d %H:%M:%S.%e] rank " + std::to_string(g_rank) + " %l %v");
   spdlog::default_logger()->sinks().push_back(file);
 }
 

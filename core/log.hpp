@@ -1,5 +1,5 @@
-// Logging setup: console plus one log file per run. Under MPI only rank 0
-// writes to the console and the file; other ranks report warnings and errors.
+// Logging setup: console plus one log file per run and rank. Under MPI only
+// rank 0 writes to the console below warnings; every rank keeps its own file.
 #pragma once
 
 #include <spdlog/spdlog.h>

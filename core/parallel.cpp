@@ -2,6 +2,8 @@
 
 #include <mpi.h>
 
+#include <algorithm>
+
 namespace ff {
 
 bool mpi_active() {
@@ -46,6 +48,48 @@ void broadcast_from_root(std::string& text) {
   MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG, 0, MPI_COMM_WORLD);
   text.resize(size);
   MPI_Bcast(text.data(), static_cast<int>(size), MPI_CHAR, 0, MPI_COMM_WORLD);
+}
+
+namespace {
+
+void sum_in_place(void* values, long count, MPI_Datatype type) {
+  if (!mpi_active() || mpi_size() == 1 || count == 0) return;
+  // MPI counts are int: large buffers go in slices.
+  constexpr long kSlice = 1L << 30;
+  int size = 0;
+  MPI_Type_size(type, &size);
+  auto* bytes = static_cast<char*>(values);
+  for (long done = 0; done < count; done += kSlice) {
+    const long slice = std::min(kSlice, count - done);
+    MPI_Allreduce(MPI_IN_PLACE, bytes + done * size, static_cast<int>(slice), type, MPI_SUM, MPI_COMM_WORLD);
+  }
+}
+
+// Communicator of the ranks on this node, made once.
+MPI_Comm node_comm() {
+  static MPI_Comm comm = [] {
+    MPI_Comm c = MPI_COMM_NULL;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &c);
+    return c;
+  }();
+  return comm;
+}
+
+}  // namespace
+
+void sum_over_ranks(double* values, long count) { sum_in_place(values, count, MPI_DOUBLE); }
+void sum_over_ranks(float* values, long count) { sum_in_place(values, count, MPI_FLOAT); }
+
+int node_local_size() {
+  int size = 1;
+  if (mpi_active()) MPI_Comm_size(node_comm(), &size);
+  return size;
+}
+
+int node_local_rank() {
+  int rank = 0;
+  if (mpi_active()) MPI_Comm_rank(node_comm(), &rank);
+  return rank;
 }
 
 }  // namespace ff

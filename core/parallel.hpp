@@ -27,4 +27,14 @@ bool all_ranks_ok(bool ok);
 // Rank 0's `text` on every rank (unchanged without MPI).
 void broadcast_from_root(std::string& text);
 
+// Element-wise sums over all ranks, in place (unchanged without MPI). Every
+// rank receives the same values.
+void sum_over_ranks(double* values, long count);
+void sum_over_ranks(float* values, long count);
+
+// The ranks sharing this rank's node (its shared-memory domain): how many,
+// and this rank's place among them. 1 and 0 without MPI.
+int node_local_size();
+int node_local_rank();
+
 }  // namespace ff

@@ -1,5 +1,6 @@
 #include "io/dataset_writer.hpp"
 
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "io/h5.hpp"
 #include "io/xdmf.hpp"
@@ -93,6 +94,8 @@ struct DatasetWriter::Impl {
   void open_file();
   void create_layout(bool write_small_data);
   void merge_shards();
+  void close_checked(const fs::path& file_path);
+  void discard();  // closes and removes what this rank wrote
 };
 
 void DatasetWriter::Impl::open_file() {
@@ -104,6 +107,29 @@ void DatasetWriter::Impl::open_file() {
 #endif
   const fs::path path = mode == WriteMode::shards ? shard_path(rank) : partial_path;
   file = h5::file_handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, fapl), "create " + path.string());
+  // Disk space for every sample this file will hold, claimed now: a disk too
+  // full for the dataset is an error before any sample is computed, and HDF5
+  // never meets a full disk while it holds unwritten data (a failed close
+  // leaves its library state broken).
+  if (mode == WriteMode::parallel && rank != 0) return;
+  const long samples = mode == WriteMode::shards ? block_range(layout.n_samples, rank, size).size() : layout.n_samples;
+  std::uint64_t bytes = 1 << 20;  // metadata, grid and mesh
+  for (const FieldSpec& spec : layout.fields) {
+    std::uint64_t values = static_cast<std::uint64_t>(samples);
+    for (auto n : spec.sample_shape) values *= n;
+    bytes += values * (spec.dtype == DType::float32 ? 4 : 8);
+  }
+  reserve_disk_space(path, bytes + bytes / 50);
+}
+
+void DatasetWriter::Impl::discard() {
+  datasets.clear();
+  file.reset();
+  std::error_code ignored;
+  if (mode == WriteMode::shards)
+    fs::remove(shard_path(rank), ignored);
+  else if (rank == 0)
+    fs::remove(partial_path, ignored);
 }
 
 void DatasetWriter::Impl::create_layout(bool write_small_data) {
@@ -234,19 +260,23 @@ DatasetWriter::DatasetWriter(fs::path path, DatasetLayout layout, Provenance pro
   m.size = mpi_size();
   if (m.rank == 0) fs::create_directories(m.final_path.parent_path().empty() ? "." : m.final_path.parent_path());
   mpi_barrier();
-  m.open_file();
+  // A failure on any rank (a full disk, most likely) stops all of them here,
+  // before the collective layout calls, and leaves no file behind.
+  std::string error;
+  try {
+    m.open_file();
+  } catch (const Error& e) {
+    error = e.what();
+  }
+  if (!all_ranks_ok(error.empty())) {
+    m.discard();
+    throw RunError(error.empty() ? m.final_path.string() + ": creating the file failed on another rank" : error);
+  }
   m.create_layout(/*write_small_data=*/m.rank == 0);
 }
 
 DatasetWriter::~DatasetWriter() {
-  if (impl_->committed) return;
-  impl_->datasets.clear();
-  impl_->file.reset();
-  std::error_code ignored;
-  if (impl_->mode == WriteMode::shards)
-    fs::remove(impl_->shard_path(impl_->rank), ignored);
-  else if (impl_->rank == 0)
-    fs::remove(impl_->partial_path, ignored);
+  if (!impl_->committed) impl_->discard();
 }
 
 SampleRange DatasetWriter::local_samples() const {
@@ -285,12 +315,37 @@ void DatasetWriter::write_sample(const std::string& field, long index, const dou
                    fmt::format("write sample {} of {}", index, field));
 }
 
+// Closes the open datasets and the file, checking each close (where a full
+// disk shows), and raises one RunError on every rank if any rank failed.
+// Every rank makes the same (collective) calls whatever fails.
+void DatasetWriter::Impl::close_checked(const fs::path& file_path) {
+  std::string error;
+  auto close = [&](h5::Handle& handle, const std::string& what) {
+    try {
+      h5::check_status(handle.close(), what);
+    } catch (const RunError& e) {
+      if (error.empty()) error = e.what();
+    }
+  };
+  const bool had_file = file.get() >= 0;
+  for (auto& [field, set] : datasets) close(set, "close " + field);
+  datasets.clear();
+  close(file, "close " + file_path.string());
+  if (error.empty() && had_file) {
+    try {
+      sync_file(file_path);
+    } catch (const RunError& e) {
+      error = e.what();
+    }
+  }
+  FF_REQUIRE(all_ranks_ok(error.empty()), RunError, "{}: writing the dataset failed{}; nothing was committed",
+             final_path.string(), error.empty() ? " on another rank" : ": " + error);
+}
+
 void DatasetWriter::commit() {
   Impl& m = *impl_;
-  m.datasets.clear();
   if (m.mode == WriteMode::shards) {
-    m.file.reset();
-    mpi_barrier();
+    m.close_checked(m.shard_path(m.rank));
     if (m.rank == 0) {
       m.file = h5::file_handle(H5Fopen(m.partial_path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT),
                                "reopen " + m.partial_path.string());
@@ -299,11 +354,9 @@ void DatasetWriter::commit() {
         m.datasets[spec.path] = h5::dataset_handle(H5Dopen2(m.file, path.c_str(), H5P_DEFAULT), "open " + path);
       }
       m.merge_shards();
-      m.datasets.clear();
     }
   }
-  m.file.reset();  // collective close in parallel mode
-  mpi_barrier();
+  m.close_checked(m.partial_path);  // collective in parallel mode
   if (m.rank == 0) {
     fs::rename(m.partial_path, m.final_path);
     write_xdmf_sidecars(m.final_path, m.layout);

@@ -23,9 +23,12 @@ std::string last_hdf5_message() {
 
 }  // namespace
 
-void Handle::reset() {
-  if (id_ >= 0 && closer_) closer_(id_);
+void Handle::reset() { close(); }
+
+herr_t Handle::close() {
+  const herr_t status = id_ >= 0 && closer_ ? closer_(id_) : 0;
   id_ = H5I_INVALID_HID;
+  return status;
 }
 
 void silence_errors() {

@@ -35,6 +35,9 @@ class Handle {
   hid_t get() const { return id_; }
   operator hid_t() const { return id_; }
   void reset();
+  // reset() that reports: HDF5 writes cached data when the last handle of a
+  // file closes, so a full disk may only show here. 0 for an empty handle.
+  herr_t close();
 
  private:
   hid_t id_ = H5I_INVALID_HID;

@@ -81,6 +81,22 @@ std::vector<double> StageConfig::numbers(const std::string& dotted) const {
 
 std::filesystem::path StageConfig::output_path(const std::string& dotted) const { return stage_dir_ / string(dotted); }
 
+const char* describe(Parallelism parallelism) {
+  switch (parallelism) {
+    case Parallelism::samples:
+      return "sample-parallel: each rank makes its block of the samples";
+    case Parallelism::domain:
+      return "domain-parallel: the mesh and its solves are distributed over the ranks";
+    case Parallelism::data:
+      return "data-parallel: each rank trains on its block of every batch, gradients summed";
+    case Parallelism::replicated:
+      return "replicated: every rank computes it, the file is written once";
+    case Parallelism::root:
+      return "rank 0 alone: the other ranks wait";
+  }
+  return "";
+}
+
 void StageRegistry::add(StageInfo info) {
   FF_REQUIRE(!find(info.type), Error, "stage type '{}' registered twice", info.type);
   stages_.push_back(std::move(info));

@@ -74,10 +74,24 @@ class Stage {
   virtual void run(const RunContext& context) = 0;
 };
 
+// How a stage uses the ranks of `mpiexec -n P` (`fieldforge run --dry-run`
+// prints it for each stage). A new stage declares one of these and follows
+// the pattern in README.md ("Cluster runs"): files are written collectively
+// or by rank 0, a failure on one rank is raised on all, long work checkpoints.
+enum class Parallelism {
+  samples,     // each rank makes its block of the samples; one file, written collectively
+  domain,      // the mesh and its solves are distributed over the ranks (PETSc)
+  data,        // data-parallel training: each rank takes its block of every batch
+  replicated,  // every rank computes all of it (a cheap stage); the file is written once
+  root,        // rank 0 does the work while the others wait
+};
+const char* describe(Parallelism parallelism);
+
 struct StageInfo {
   std::string type;
   std::string summary;
   int version = 1;  // bump when the meaning of a key changes: invalidates cached outputs
+  Parallelism parallelism = Parallelism::replicated;
   Schema schema;
   std::function<std::unique_ptr<Stage>(const StageConfig&)> create;
 };
@@ -98,10 +112,10 @@ class StageRegistry {
 std::string case_json_schema(const StageRegistry& registry);
 
 // One-line registration of a stage class S with static members `type`,
-// `summary`, `version` and `schema()`.
+// `summary`, `version`, `parallelism` and `schema()`.
 template <class S>
 void register_stage(StageRegistry& registry) {
-  registry.add({S::type, S::summary, S::version, S::schema(),
+  registry.add({S::type, S::summary, S::version, S::parallelism, S::schema(),
                 [](const StageConfig& config) { return std::make_unique<S>(config); }});
 }
 

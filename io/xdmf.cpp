@@ -1,12 +1,12 @@
 #include "io/xdmf.hpp"
 
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "io/xdmf_views.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -216,16 +216,6 @@ std::string document(const std::string& comment, const std::string& steps) {
       comment, steps);
 }
 
-void write_text_atomically(const fs::path& target, const std::string& text) {
-  const fs::path partial = target.string() + ".partial";
-  {
-    std::ofstream out(partial);
-    out << text;
-    FF_REQUIRE(out.good(), RunError, "cannot write {}", partial.string());
-  }
-  fs::rename(partial, target);
-}
-
 // Writes the companion of `sidecar`, then the sidecar itself: a sidecar on
 // disk always finds its views.
 void write_sidecar(const fs::path& sidecar, const fs::path& data_file, std::vector<View> views,
@@ -234,7 +224,7 @@ void write_sidecar(const fs::path& sidecar, const fs::path& data_file, std::vect
   const fs::path partial = companion.string() + ".partial";
   write_views(partial, data_file.filename().string(), views);
   fs::rename(partial, companion);
-  write_text_atomically(sidecar, text);
+  write_file_atomically(sidecar, text);
 }
 
 // The samples a sidecar shows when the user names none: the first sample of

@@ -15,6 +15,7 @@ namespace ff::potentials {
 class ChebyshevTuckerStage : public Stage {
  public:
   static constexpr const char* type = "potential.chebyshev_tucker";
+  static constexpr Parallelism parallelism = Parallelism::replicated;
   static constexpr const char* summary =
       "Newton potential of point charges on a grid: short range summed directly, long range as a Chebyshev-Tucker "
       "function";

@@ -1,6 +1,7 @@
 #include "operators/data/data_loader.hpp"
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 #include "core/rng.hpp"
 
 #include <torch/torch.h>
@@ -27,6 +28,8 @@ DataLoader::DataLoader(const DatasetReader& reader, DataLoaderOptions options)
              "{}: a loader needs input and target fields", file);
   FF_REQUIRE(options_.batch_size >= 1, InputError, "batch size must be >= 1, got {}", options_.batch_size);
   FF_REQUIRE(options_.subsample >= 1, InputError, "subsample must be >= 1, got {}", options_.subsample);
+  FF_REQUIRE(options_.shards >= 1 && 0 <= options_.shard && options_.shard < options_.shards, InputError,
+             "shard {} of {} asked for", options_.shard, options_.shards);
   split_ = reader.split(options_.split);
   FF_REQUIRE(!split_.empty(), InputError, "{}: split '{}' has no samples", file, options_.split);
   const long size = static_cast<long>(split_.size()), end = options_.end > 0 ? options_.end : size;
@@ -132,12 +135,20 @@ Batch DataLoader::batch(long epoch, long b) const {
   }
   const std::vector<long>& all = cached_order_;
   const long first = b * options_.batch_size, last = std::min<long>(first + options_.batch_size, examples());
-  const std::vector<long> examples(all.begin() + first, all.begin() + last);
+  const SampleRange mine = block_range(last - first, options_.shard, options_.shards);
+  const std::vector<long> examples(all.begin() + first + mine.begin, all.begin() + first + mine.end);
   Batch batch;
+  batch.batch_examples = last - first;
   for (long e : examples) batch.samples.push_back(split_[e / windows_per_sample_]);
-  if (options_.window > 0)
+  if (examples.empty()) {
+    std::vector<int64_t> shape{0, input_channels()};
+    shape.insert(shape.end(), grid_shape_.begin(), grid_shape_.end());
+    batch.input = torch::empty(shape);
+    shape[1] = target_channels();
+    batch.target = torch::empty(shape);
+  } else if (options_.window > 0) {
     std::tie(batch.input, batch.target) = windows(examples);
-  else {
+  } else {
     batch.input = stack(options_.inputs, batch.samples);
     batch.target = stack(options_.targets, batch.samples);
   }

@@ -31,6 +31,8 @@ struct Batch {
   torch::Tensor input;        // [batch, input channels, grid...], float32
   torch::Tensor target;       // [batch, target channels, grid...], float32
   std::vector<long> samples;  // dataset index of each example
+  // Examples of the whole batch over all shards (samples.size() unsharded).
+  long batch_examples = 0;
 };
 
 struct DataLoaderOptions {
@@ -47,6 +49,12 @@ struct DataLoaderOptions {
   // name the same single trajectory field.
   long window = 0;
   long subsample = 1;  // keep every k-th grid point per axis
+  // Data-parallel training: this loader serves block `shard` of `shards`
+  // contiguous blocks of every batch and reads only those samples (window mode
+  // keeps the split's trajectories in memory on every shard). Batches and
+  // their order are those of the unsharded loader, so P shards of batch B see
+  // what one loader of batch B sees; a short last batch may leave a shard empty.
+  int shard = 0, shards = 1;
 };
 
 class DataLoader {
@@ -57,10 +65,13 @@ class DataLoader {
   // shuffling). Example e is split sample e / k at window start e % k, with
   // k = windows_per_sample().
   std::vector<long> order(long epoch) const;
-  // Batch `b` of `epoch`: batch_size examples (fewer in the last batch).
+  // Batch `b` of `epoch`: batch_size examples (fewer in the last batch), or
+  // this shard's block of them.
   Batch batch(long epoch, long b) const;
   long batches_per_epoch() const;
+  // Examples of an epoch over all shards.
   long examples() const { return static_cast<long>(split_.size()) * windows_per_sample_; }
+  int shards() const { return options_.shards; }
   long windows_per_sample() const { return windows_per_sample_; }
   const std::vector<long>& split() const { return split_; }
   // Spatial shape of the batches ([n_1, ..., n_d], after subsampling).

@@ -16,6 +16,7 @@ namespace ff::operators {
 class TrainDcdmStage : public Stage {
  public:
   static constexpr const char* type = "train.dcdm";
+  static constexpr Parallelism parallelism = Parallelism::root;
   static constexpr const char* summary =
       "train the DCDM network (residual -> search direction) on a pressure Poisson matrix with obstacles from its "
       "Ritz vectors: model.pt, best.pt, history.csv";

@@ -15,6 +15,7 @@ namespace ff::operators {
 class EvaluateStage : public Stage {
  public:
   static constexpr const char* type = "evaluate";
+  static constexpr Parallelism parallelism = Parallelism::replicated;
   static constexpr const char* summary =
       "evaluate a trained operator on a dataset split: predictions and per-sample relative L2/H1 errors "
       "(any resolution; rollouts for autoregressive models)";

@@ -102,11 +102,11 @@ TrainOperatorStage::TrainOperatorStage(const StageConfig& config)
 TrainOperatorStage::~TrainOperatorStage() = default;
 
 void TrainOperatorStage::run(const RunContext& context) {
-  // Training is not data-parallel: under mpiexec rank 0 trains and writes
-  // the files, and the other ranks wait for it at the end of the stage.
-  if (mpi_rank() != 0) return;
+  // Data-parallel under mpiexec: every rank trains on its block of each
+  // batch (training/data_parallel.hpp) and rank 0 writes the files.
   ScopedTimer timer("train.operator");
   const auto& s = *settings_;
+  const bool root = mpi_rank() == 0;
   require_device(s.device);
   prepare_torch_process();
   DatasetReader reader(s.data);
@@ -124,6 +124,8 @@ void TrainOperatorStage::run(const RunContext& context) {
   loader.window = s.window;
   loader.subsample = s.subsample;
   loader.end = train_samples - s.validation;
+  loader.shard = mpi_rank();
+  loader.shards = mpi_size();
   if (s.window > 0) loader.inputs = {s.target};  // windows of the target trajectory
   DataLoader train(reader, loader);
   // Validation: the held-out end of train, else the test split if there is one.
@@ -151,7 +153,12 @@ void TrainOperatorStage::run(const RunContext& context) {
                         static_cast<double>(counts.dense_spectral) / counts.spectral, counts.dense_spectral);
   spdlog::info("{}: {} with {} parameters, {} of them spectral{}", context.stage_name, s.model->kind(), counts.total,
                counts.spectral, saving);
-  Trainer trainer(built.module, train, validation.get(), s.optim.trainer);
+  TrainerOptions trainer_options = s.optim.trainer;
+  trainer_options.device = rank_device(s.device);
+  if (mpi_size() > 1)
+    spdlog::info("{}: data-parallel on {} ranks, {} samples per batch in all ({} per rank)", context.stage_name,
+                 mpi_size(), s.optim.batch, block_range(s.optim.batch, 0, mpi_size()).size());
+  Trainer trainer(built.module, train, validation.get(), trainer_options);
   // A resumed run must also draw the same batches and hold out the same samples.
   CheckpointHeader header;
   header.model = s.model->describe();
@@ -184,10 +191,13 @@ void TrainOperatorStage::run(const RunContext& context) {
       if (error < best) best = error;
     }
   }
-  std::ofstream history(s.history, std::ios::trunc);
-  history << "epoch,learning_rate,train_loss,validation_error\n";
-  for (const auto& row : rows) history << row << '\n';
-  Progress progress(context.stage_name + " epochs", s.optim.trainer.epochs - trainer.epoch());
+  std::ofstream history;
+  if (root) {
+    history.open(s.history, std::ios::trunc);
+    history << "epoch,learning_rate,train_loss,validation_error\n";
+    for (const auto& row : rows) history << row << '\n';
+  }
+  Progress progress(context.stage_name + " epochs", s.optim.trainer.epochs - trainer.epoch(), root);
   trainer.train(s.optim.trainer.epochs, [&](const EpochRecord& r) {
     history << r.epoch << ',' << r.learning_rate << ',' << r.train_loss << ',' << r.validation_error << '\n'
             << std::flush;
@@ -204,7 +214,7 @@ void TrainOperatorStage::run(const RunContext& context) {
   });
   trainer.save_checkpoint(s.out);
   trainer.save_checkpoint(s.last);
-  export_weights(s.out, s.weights, context.provenance());
+  if (root) export_weights(s.out, s.weights, context.provenance());
   if (validate)
     spdlog::info("{}: {} relative L2 {:.4g} (best {:.4g})", context.stage_name,
                  s.validation > 0 ? "validation" : "test", trainer.evaluate(*validation), best);

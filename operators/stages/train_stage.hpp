@@ -14,6 +14,7 @@ namespace ff::operators {
 class TrainOperatorStage : public Stage {
  public:
   static constexpr const char* type = "train.operator";
+  static constexpr Parallelism parallelism = Parallelism::data;
   static constexpr const char* summary =
       "train a neural operator (fno | tfno | mgtfno) on a dataset's input -> target fields: model.pt, best.pt, "
       "history.csv";

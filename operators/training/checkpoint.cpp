@@ -1,5 +1,6 @@
 #include "operators/training/checkpoint.hpp"
 
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
 #include "operators/layers/shape.hpp"
@@ -12,6 +13,7 @@
 
 #include <cstdio>
 #include <mutex>
+#include <sstream>
 
 namespace ff::operators {
 
@@ -112,9 +114,11 @@ torch::serialize::OutputArchive& CheckpointWriter::archive() { return archive_->
 
 void CheckpointWriter::save(const std::filesystem::path& path) {
   archive_->root.write("rng", generator_state());
-  const auto partial = std::filesystem::path(path.string() + ".partial");
-  archive_->root.save_to(partial.string());
-  std::filesystem::rename(partial, path);
+  // Serialized in memory, then written by us: LibTorch's file writer reports
+  // a full disk from a destructor, which ends the process.
+  std::ostringstream bytes;
+  archive_->root.save_to(bytes);
+  write_file_atomically(path, bytes.str());
 }
 
 struct CheckpointReader::Archive {

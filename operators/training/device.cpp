@@ -1,13 +1,16 @@
 #include "operators/training/device.hpp"
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <regex>
+#include <thread>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -35,6 +38,12 @@ void require_device(const std::string& name) {
              "device '{}' requested, but only {} CUDA device(s) are present", name, torch::cuda::device_count());
 }
 
+std::string rank_device(const std::string& name) {
+  if (name != "cuda" || mpi_size() == 1) return name;
+  const auto devices = static_cast<int>(torch::cuda::device_count());
+  return devices > 1 ? fmt::format("cuda:{}", node_local_rank() % devices) : name;
+}
+
 void keep_freed_memory_for_reuse() {
 #if defined(__GLIBC__)
   mallopt(M_MMAP_THRESHOLD, 32 << 20);  // blocks below 32 MB come from the heap
@@ -45,11 +54,16 @@ void keep_freed_memory_for_reuse() {
 
 int configure_torch_threads() {
   const char* env = std::getenv("FIELDFORGE_THREADS");
+  long threads = 0;
   if (env && *env) {
     char* end = nullptr;
-    const long threads = std::strtol(env, &end, 10);
+    threads = std::strtol(env, &end, 10);
     FF_REQUIRE(*end == '\0' && threads >= 1 && threads <= 4096, InputError,
                "FIELDFORGE_THREADS must be a whole number from 1 to 4096, got '{}'", env);
+  } else if (node_local_size() > 1) {
+    threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / node_local_size());
+  }
+  if (threads > 0) {
     at::set_num_threads(static_cast<int>(threads));
     // Settable once, before the inter-op pool starts; later calls keep it.
     static const bool interop_set = [] {

@@ -15,6 +15,11 @@ bool cuda_available();
 // InputError when the name is unknown or the device is not present.
 void require_device(const std::string& name);
 
+// The device this MPI rank trains on: "cuda" on a node with several GPUs
+// becomes cuda:(node-local rank mod GPUs), so the ranks of a node spread over
+// its devices; "cpu" and "cuda:N" are kept.
+std::string rank_device(const std::string& name);
+
 // Makes glibc keep freed heap memory for reuse instead of returning it to
 // the system. Training allocates and frees the same large tensors every
 // step; with glibc's defaults each of them is a fresh mmap whose first touch
@@ -27,7 +32,9 @@ void keep_freed_memory_for_reuse();
 // theirs: T intra-op threads (OpenMP, which also runs the FFTW and mode-mixing
 // work of the Fourier layers, one FFTW thread per task) and one inter-op
 // thread, since fieldforge runs no concurrent graphs. Unset: LibTorch's own
-// defaults. Returns the intra-op thread count in effect.
+// defaults, except that R ranks on a node of C cores get max(1, C/R) each
+// rather than C (which oversubscribes the node R times). Returns the
+// intra-op thread count in effect.
 int configure_torch_threads();
 
 // Both of the above: what every stage that trains or evaluates a network

@@ -1,6 +1,7 @@
 #include "operators/training/normalizer.hpp"
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 #include "operators/layers/shape.hpp"
 
 #include <torch/torch.h>
@@ -26,6 +27,16 @@ struct Moments {
     sum_of_squares = sum_of_squares.defined() ? sum_of_squares + x.pow(2).sum(0) : x.pow(2).sum(0);
     count += x.size(0);
   }
+  // Sharded loaders: the moments of every rank's samples together.
+  void sum_over_ranks() {
+    for (torch::Tensor* t : {&sum, &sum_of_squares}) {
+      *t = t->contiguous();
+      ff::sum_over_ranks(t->data_ptr<double>(), t->numel());
+    }
+    double n = static_cast<double>(count);
+    ff::sum_over_ranks(&n, 1);
+    count = static_cast<long>(n);
+  }
   GaussianNormalizer normalizer() const {
     const torch::Tensor mean = sum / count;
     const torch::Tensor variance = (sum_of_squares / count - mean.pow(2)).clamp_min(0);
@@ -41,6 +52,10 @@ std::pair<GaussianNormalizer, GaussianNormalizer> GaussianNormalizer::fit(const 
     const Batch batch = loader.batch(0, b);
     inputs.add(batch.input);
     targets.add(batch.target);
+  }
+  if (loader.shards() > 1) {
+    inputs.sum_over_ranks();
+    targets.sum_over_ranks();
   }
   return {inputs.normalizer(), targets.normalizer()};
 }

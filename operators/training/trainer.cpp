@@ -1,7 +1,9 @@
 #include "operators/training/trainer.hpp"
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 #include "operators/training/checkpoint.hpp"
+#include "operators/training/data_parallel.hpp"
 #include "operators/training/losses.hpp"
 
 #include <torch/torch.h>
@@ -100,29 +102,40 @@ std::vector<EpochRecord> Trainer::train(long until, const std::function<void(con
       const Batch batch = train_.batch(epoch_, b);
       const torch::Device device(options_.device);
       optimizer_->zero_grad();
-      torch::Tensor output;
-      {
-        AutocastScope autocast(options_.precision, device);
-        output = model_.forward(input_normalizer_.encode(batch.input.to(device)));
+      // Data-parallel: this rank's mean loss weighted by its share of the
+      // batch, so that the gradients summed over the ranks are the batch's.
+      const bool sharded = train_.shards() > 1;
+      const double share = static_cast<double>(batch.samples.size()) / static_cast<double>(batch.batch_examples);
+      torch::Tensor value;
+      if (!batch.samples.empty()) {
+        torch::Tensor output;
+        {
+          AutocastScope autocast(options_.precision, device);
+          output = model_.forward(input_normalizer_.encode(batch.input.to(device)));
+        }
+        // Decoding with the float32 statistics promotes a 16-bit output: the
+        // loss is always taken in float32.
+        const auto prediction = target_normalizer_.decode(output);
+        value = loss(prediction, batch.target.to(device));
+        if (sharded) value = value * share;
       }
-      // Decoding with the float32 statistics promotes a 16-bit output: the
-      // loss is always taken in float32.
-      const auto prediction = target_normalizer_.decode(output);
-      const auto value = loss(prediction, batch.target.to(device));
-      const double scalar = value.item<double>();
+      double scalar = value.defined() ? value.item<double>() : 0.0;
+      if (sharded) sum_over_ranks(&scalar, 1);  // NaN anywhere is NaN everywhere: all ranks stop together
       FF_REQUIRE(std::isfinite(scalar), RunError,
                  "training loss is not finite at epoch {}, batch {} (samples {}): lower the learning rate or check "
                  "the data",
                  epoch_, b, sample_list(batch.samples));
       total += scalar;
       if (loss_scaler_) {
-        loss_scaler_->scale(value).backward();
+        if (value.defined()) loss_scaler_->scale(value).backward();
+        sum_gradients_over_ranks(module->parameters());
         if (!loss_scaler_->unscale_and_update(module->parameters())) {
           ++record.skipped_steps;  // overflow: no step, the scale is halved
           continue;
         }
       } else {
-        value.backward();
+        if (value.defined()) value.backward();
+        sum_gradients_over_ranks(module->parameters());
       }
       if (options_.clip_norm > 0) torch::nn::utils::clip_grad_norm_(module->parameters(), options_.clip_norm);
       optimizer_->step();
@@ -146,15 +159,22 @@ double Trainer::evaluate(const DataLoader& loader) {
   double weighted = 0;
   for (long b = 0; b < loader.batches_per_epoch(); ++b) {
     const Batch batch = loader.batch(0, b);
+    if (batch.samples.empty()) continue;  // a shard's empty block of a short batch
     const torch::Device device(options_.device);
     const auto prediction = target_normalizer_.decode(model_.forward(input_normalizer_.encode(batch.input.to(device))));
     weighted +=
         relative_lp(prediction, batch.target.to(device)).item<double>() * static_cast<double>(batch.samples.size());
   }
+  if (loader.shards() > 1) sum_over_ranks(&weighted, 1);
   return weighted / static_cast<double>(loader.examples());
 }
 
 void Trainer::save_checkpoint(const std::filesystem::path& path) const {
+  if (train_.shards() > 1) {
+    // Collective: every rank checks its weights, rank 0 writes.
+    require_same_weights_on_all_ranks(model_.ptr()->parameters());
+    if (mpi_rank() != 0) return;
+  }
   CheckpointWriter writer(header_);
   writer.model(*model_.ptr()).optimizer(*optimizer_).normalizers(input_normalizer_, target_normalizer_).epoch(epoch_);
   if (loss_scaler_) loss_scaler_->save(writer.archive());

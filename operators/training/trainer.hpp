@@ -5,7 +5,9 @@
 // gradient clipping, in float32 or with a bf16/fp16 forward (mixed
 // precision; validation stays float32). Checkpoints hold the weights, the optimizer state, the
 // normalizers and the epoch; because the batch order depends only on (seed,
-// epoch), resuming from one continues exactly as the uninterrupted run.
+// epoch), resuming from one continues exactly as the uninterrupted run. With
+// sharded loaders (one shard per MPI rank) training is data-parallel: see
+// training/data_parallel.hpp.
 #pragma once
 
 #include "operators/data/data_loader.hpp"
@@ -68,7 +70,8 @@ class Trainer {
   // What every checkpoint carries besides the state (training/checkpoint.hpp):
   // the model description, data fields and provenance.
   void set_header(CheckpointHeader header) { header_ = std::move(header); }
-  // Atomic: written to `path.partial`, then renamed.
+  // Atomic: written to `path.partial`, then renamed. With a sharded
+  // training loader this is collective and rank 0 writes.
   void save_checkpoint(const std::filesystem::path& path) const;
   // InputError when the file is not a checkpoint of a model of this shape
   // or was written for another model, data, seed or validation split.

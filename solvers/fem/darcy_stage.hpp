@@ -17,6 +17,7 @@ namespace ff::fem {
 class DarcyStage : public Stage {
  public:
   static constexpr const char* type = "generate.darcy";
+  static constexpr Parallelism parallelism = Parallelism::samples;
   static constexpr const char* summary =
       "Darcy flow -div(a grad u) = f on the unit square, a = GRF thresholded to two values, by finite elements: "
       "/inputs/a, /outputs/u on node grids, one file per stored resolution";

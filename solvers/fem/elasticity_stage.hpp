@@ -21,6 +21,7 @@ namespace ff::fem {
 class ElasticityStage : public Stage {
  public:
   static constexpr const char* type = "solve.elasticity";
+  static constexpr Parallelism parallelism = Parallelism::domain;
   static constexpr const char* summary =
       "small-strain linear elasticity -div sigma(u) = f on a box (plane strain in 2D), by finite elements: "
       "/outputs/u [1, dim, n_nodes] on the mesh";

@@ -29,6 +29,7 @@ struct HeatConditionKeys {
 class HeatStage : public Stage {
  public:
   static constexpr const char* type = "solve.heat";
+  static constexpr Parallelism parallelism = Parallelism::domain;
   static constexpr const char* summary =
       "heat equation c du/dt - div(k grad u) = f(t) by finite elements and the theta-scheme on a box or a Gmsh mesh, "
       "Dirichlet/Neumann/Robin conditions on named boundary parts: /mesh, /outputs/u [1, n_times, n_nodes], /times";

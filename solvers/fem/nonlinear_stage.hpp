@@ -23,6 +23,7 @@ namespace ff::fem {
 class NonlinearStage : public Stage {
  public:
   static constexpr const char* type = "solve.nonlinear";
+  static constexpr Parallelism parallelism = Parallelism::domain;
   static constexpr const char* summary =
       "nonlinear diffusion -div(k(u) grad u) = f on a box, k = k0 (1 + beta u^2) or k0 exp(beta u), u = g on the "
       "boundary, by finite elements and Newton (PETSc SNES): /outputs/u [1, n_nodes] on the mesh, "

@@ -22,6 +22,7 @@ namespace ff::fem {
 class PoissonStage : public Stage {
  public:
   static constexpr const char* type = "solve.poisson";
+  static constexpr Parallelism parallelism = Parallelism::domain;
   static constexpr const char* summary =
       "-div(a grad u) = f by finite elements on a box or a Gmsh mesh, u = g on named boundary parts: "
       "/mesh/nodes, /mesh/cells, /inputs/a, /outputs/u with an XDMF sidecar";

@@ -13,6 +13,7 @@ namespace ff::spectral {
 class BurgersStage : public Stage {
  public:
   static constexpr const char* type = "generate.burgers";
+  static constexpr Parallelism parallelism = Parallelism::samples;
   static constexpr const char* summary =
       "viscous Burgers on the periodic unit interval from GRF initial conditions: /inputs/u0, /outputs/u [times], "
       "/params/nu";

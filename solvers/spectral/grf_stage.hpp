@@ -12,6 +12,7 @@ namespace ff::spectral {
 class GrfStage : public Stage {
  public:
   static constexpr const char* type = "generate.grf";
+  static constexpr Parallelism parallelism = Parallelism::samples;
   static constexpr const char* summary =
       "Gaussian random fields N(0, sigma^2 (-Laplacian + tau^2 I)^(-alpha)) on a periodic grid, written as "
       "/inputs/<field>";

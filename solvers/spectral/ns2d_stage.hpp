@@ -19,6 +19,7 @@ namespace ff::spectral {
 class NavierStokes2DStage : public Stage {
  public:
   static constexpr const char* type = "generate.ns2d";
+  static constexpr Parallelism parallelism = Parallelism::samples;
   static constexpr const char* summary =
       "2D incompressible Navier-Stokes (vorticity) on the unit torus from GRF initial vorticity: /inputs/w0, "
       "/inputs/f, /outputs/w [times], /params/nu";

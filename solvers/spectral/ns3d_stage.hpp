@@ -14,6 +14,7 @@ namespace ff::spectral {
 class NavierStokes3DStage : public Stage {
  public:
   static constexpr const char* type = "generate.ns3d";
+  static constexpr Parallelism parallelism = Parallelism::samples;
   static constexpr const char* summary =
       "3D incompressible Navier-Stokes (velocity form) on the unit cube from isotropic random-phase velocity, "
       "optionally forced: /inputs/u0, /outputs/u, /outputs/omega, /outputs/spectrum [times], /params/nu";

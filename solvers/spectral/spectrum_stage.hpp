@@ -10,6 +10,7 @@ namespace ff::spectral {
 class SpectrumStage : public Stage {
  public:
   static constexpr const char* type = "analyze.spectrum";
+  static constexpr Parallelism parallelism = Parallelism::replicated;
   static constexpr const char* summary =
       "shell-averaged power spectrum of a periodic field over a dataset's samples, vs the prescribed GRF spectrum";
   static constexpr int version = 1;

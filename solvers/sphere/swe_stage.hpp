@@ -17,6 +17,7 @@ namespace ff::sphere {
 class ShallowWaterStage : public Stage {
  public:
   static constexpr const char* type = "generate.swe";
+  static constexpr Parallelism parallelism = Parallelism::samples;
   static constexpr const char* summary =
       "shallow water on the rotating sphere from random balanced states: /outputs/h, /outputs/vorticity, "
       "/outputs/divergence [times] on a sphere grid";

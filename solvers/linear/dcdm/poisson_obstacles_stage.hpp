@@ -20,6 +20,7 @@ namespace ff::linear {
 class PoissonObstaclesStage : public Stage {
  public:
   static constexpr const char* type = "solve.poisson_obstacles";
+  static constexpr Parallelism parallelism = Parallelism::domain;
   static constexpr const char* summary =
       "pressure Poisson on cell grids with random obstacles by PETSc (any KSP/PC, pc dcdm too), the LibTorch DCDM "
       "solver or LibTorch CG: /inputs/solid, /inputs/b, /outputs/p, iterations, residual histories";
