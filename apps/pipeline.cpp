@@ -62,6 +62,16 @@ void write_manifest(const ResolvedStage& stage, double seconds) {
   write_file_atomically(stage.output_dir / kStageManifest, text);
 }
 
+// Files a killed run was writing (`*.partial`, `*.partial.rankN`): the
+// stage rewrites whatever it needs.
+void remove_partial_files(const fs::path& dir) {
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.is_regular_file() && entry.path().filename().string().find(".partial") != std::string::npos) {
+      spdlog::debug("removing {}, left by an interrupted run", entry.path().string());
+      fs::remove(entry.path());
+    }
+}
+
 }  // namespace
 
 void run_case(const Case& c, const RunOptions& options) {
@@ -97,6 +107,7 @@ void run_case(const Case& c, const RunOptions& options) {
     if (root) {
       fs::create_directories(stage.output_dir);
       fs::remove(stage.output_dir / kStageManifest);
+      remove_partial_files(stage.output_dir);
     }
     mpi_barrier();
 

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -64,6 +65,17 @@ void reserve_disk_space(const std::filesystem::path& path, std::uint64_t bytes) 
   FF_REQUIRE(enough, RunError, "{} needs {:.1f} MB of disk, {}: {}", path.string(), bytes / 1e6,
              known ? fmt::format("{:.1f} MB are free", free / 1e6) : "free space unknown",
              std::strerror(error ? error : ENOSPC));
+}
+
+void release_unused_disk_space(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  struct stat info {};
+  // Blocks past the end of the file are the reservation's leftover; where
+  // punching holes is not supported they stay until the file is removed.
+  if (::fstat(fd, &info) == 0)
+    (void)::fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, info.st_size, off_t{1} << 40);
+  ::close(fd);
 }
 
 }  // namespace ff

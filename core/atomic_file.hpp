@@ -24,4 +24,7 @@ void sync_file(const std::filesystem::path& path);
 // too full. Where the filesystem cannot reserve, free space is checked instead.
 void reserve_disk_space(const std::filesystem::path& path, std::uint64_t bytes);
 
+// Gives back what a reservation claimed beyond the end of the written file.
+void release_unused_disk_space(const std::filesystem::path& path);
+
 }  // namespace ff

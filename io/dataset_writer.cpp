@@ -333,6 +333,7 @@ void DatasetWriter::Impl::close_checked(const fs::path& file_path) {
   close(file, "close " + file_path.string());
   if (error.empty() && had_file) {
     try {
+      release_unused_disk_space(file_path);
       sync_file(file_path);
     } catch (const RunError& e) {
       error = e.what();

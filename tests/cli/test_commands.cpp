@@ -354,6 +354,21 @@ TEST(Cli, PetscOptionsPassThroughAfterDoubleDash) {
 // SIGKILL while the dataset is being written leaves only `grf.h5.partial`,
 // never a file under the final name, and no stage manifest; the next run
 // starts that stage over and finishes it.
+TEST(Cli, DryRunSaysWhatWouldRunAndHowAndWritesNothing) {
+  TempDir dir;
+  const std::string args = "run " + kQuickstart + " stages.data.samples.train=4 output=" + (dir / "d").string();
+  const auto dry = fieldforge(args + " --dry-run");
+  ASSERT_EQ(dry.exit_code, 0) << dry.output;
+  EXPECT_NE(dry.output.find("[1/2] data (generate.grf): would run"), std::string::npos) << dry.output;
+  EXPECT_NE(dry.output.find("on 1 rank(s), sample-parallel"), std::string::npos) << dry.output;
+  EXPECT_FALSE(fs::exists(dir / "d"));
+
+  ASSERT_EQ(fieldforge(args).exit_code, 0);
+  const auto again = fieldforge(args + " --dry-run");
+  EXPECT_NE(again.output.find("[1/2] data (generate.grf): up to date, would be skipped"), std::string::npos)
+      << again.output;
+}
+
 TEST(Cli, KilledRunLeavesNoFinishedLookingFile) {
   TempDir dir;
   const fs::path out = dir / "crash";
