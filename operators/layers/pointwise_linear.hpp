@@ -14,6 +14,8 @@ class PointwiseLinearImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x);
 
  private:
+  torch::Tensor pointwise(const torch::Tensor& x);  // the 1×1 convolution itself
+
   torch::Tensor weight_, bias_;
 };
 TORCH_MODULE(PointwiseLinear);

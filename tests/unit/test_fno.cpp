@@ -1,4 +1,5 @@
 #include "core/error.hpp"
+#include "operators/layers/pointwise_linear.hpp"
 #include "operators/models/fno/fno.hpp"
 #include "operators/models/mg_tfno/mg_fno.hpp"
 #include "operators/training/losses.hpp"
@@ -122,6 +123,31 @@ TEST(MultiGridFno, ContextPastTheEdgeWrapsOrIsZero) {
   EXPECT_TRUE(torch::equal(open[0][1], torch::outer(profile, profile)));
   const auto far = profile.flip(0);  // patch (1, 1) reaches past the other edges
   EXPECT_TRUE(torch::equal(open[3][1], torch::outer(far, far)));
+}
+
+// Small batches are folded into more samples of fewer points (so LibTorch
+// picks oneDNN); values and gradients must be those of y = W x + b.
+TEST(PointwiseLinear, SmallBatchesEqualThePlainMapWithGradients) {
+  torch::manual_seed(3);
+  PointwiseLinear layer(5, 7);
+  for (const std::vector<int64_t>& shape :
+       std::vector<std::vector<int64_t>>{{3, 5, 16, 8}, {1, 5, 64}, {2, 5, 4, 4, 4}, {20, 5, 8, 8}, {3, 5, 5, 3}}) {
+    const torch::Tensor x = torch::randn(shape, torch::kFloat32).requires_grad_();
+    const torch::Tensor y = layer(x);
+    const auto params = layer->parameters();  // weight, bias
+    std::vector<int64_t> bias_shape(x.dim(), 1);
+    bias_shape[1] = 7;
+    const torch::Tensor expected = torch::einsum("oi,bi...->bo...", {params[0], x}) + params[1].view(bias_shape);
+    ASSERT_EQ(y.sizes(), expected.sizes());
+    EXPECT_LT((y - expected).abs().max().item<double>(), 1e-5);
+    const torch::Tensor seed = torch::randn_like(y);
+    const auto grads = torch::autograd::grad({y}, {x, params[0], params[1]}, {seed});
+    const auto reference = torch::autograd::grad({expected}, {x, params[0], params[1]}, {seed});
+    for (int g = 0; g < 3; ++g)
+      EXPECT_LT((grads[g] - reference[g]).abs().max().item<double>(),
+                1e-4 * (1 + reference[g].abs().max().item<double>()))
+          << "gradient " << g;
+  }
 }
 
 TEST(Fno, WrongInputShapeIsAnInputError) {
