@@ -15,8 +15,9 @@ namespace {
 // A real view of a tensor's values (complex tensors as their (re, im) pairs).
 torch::Tensor real_values(const torch::Tensor& t) { return t.is_complex() ? torch::view_as_real(t) : t; }
 
-// Sums the gradients whose real type is `type` through one contiguous CPU buffer.
-void sum_gradients_of_type(const std::vector<torch::Tensor>& parameters, torch::ScalarType type) {
+// Sums the gradients whose real type is `type` through one contiguous CPU
+// buffer, with `extra` appended to it (float32 only).
+void sum_gradients_of_type(const std::vector<torch::Tensor>& parameters, torch::ScalarType type, double* extra) {
   std::vector<torch::Tensor> grads;
   for (const auto& p : parameters) {
     if (!p.requires_grad()) continue;
@@ -24,14 +25,16 @@ void sum_gradients_of_type(const std::vector<torch::Tensor>& parameters, torch::
     if (!grad.defined()) grad = torch::zeros_like(p);
     if (real_values(grad).scalar_type() == type) grads.push_back(grad);
   }
-  if (grads.empty()) return;
+  if (grads.empty() && !extra) return;
   std::vector<torch::Tensor> flat;
   for (const auto& g : grads) flat.push_back(real_values(g).reshape(-1).to(torch::kCPU));
+  if (extra) flat.push_back(torch::full({1}, *extra, torch::kFloat));
   torch::Tensor buffer = torch::cat(flat);
   if (type == torch::kFloat)
     sum_over_ranks(buffer.data_ptr<float>(), buffer.numel());
   else
     sum_over_ranks(buffer.data_ptr<double>(), buffer.numel());
+  if (extra) *extra = buffer[-1].item<double>();
   int64_t offset = 0;
   for (auto& g : grads) {
     torch::Tensor values = real_values(g);
@@ -42,8 +45,8 @@ void sum_gradients_of_type(const std::vector<torch::Tensor>& parameters, torch::
 
 }  // namespace
 
-void sum_gradients_over_ranks(const std::vector<torch::Tensor>& parameters) {
-  if (mpi_size() == 1) return;
+double sum_gradients_over_ranks(const std::vector<torch::Tensor>& parameters, double value) {
+  if (mpi_size() == 1) return value;
   ScopedTimer timer("sum gradients over ranks");
   torch::NoGradGuard no_grad;
   for (const auto& p : parameters)
@@ -51,8 +54,9 @@ void sum_gradients_over_ranks(const std::vector<torch::Tensor>& parameters) {
                    real_values(p).scalar_type() == torch::kDouble,
                RunError, "data-parallel training sums float32 and float64 gradients, got a parameter of type {}",
                c10::toString(p.scalar_type()));
-  sum_gradients_of_type(parameters, torch::kFloat);
-  sum_gradients_of_type(parameters, torch::kDouble);
+  sum_gradients_of_type(parameters, torch::kFloat, &value);
+  sum_gradients_of_type(parameters, torch::kDouble, nullptr);
+  return value;
 }
 
 void require_same_weights_on_all_ranks(const std::vector<torch::Tensor>& parameters) {

@@ -12,9 +12,11 @@
 namespace ff::operators {
 
 // Sums the gradients of `parameters` over all ranks, in place, in one
-// message per floating-point width. An undefined gradient (a rank whose
-// block of the batch was empty) counts as zeros and is defined afterwards.
-void sum_gradients_over_ranks(const std::vector<torch::Tensor>& parameters);
+// message per floating-point width, and returns the sum of `value` (this
+// rank's share of the loss, carried in the float32 message so that a step
+// needs one collective). An undefined gradient (a rank whose block of the
+// batch was empty) counts as zeros and is defined afterwards.
+double sum_gradients_over_ranks(const std::vector<torch::Tensor>& parameters, double value);
 
 // RunError unless every rank holds bit-identical values of `parameters`
 // (compared by a hash of their bytes): the invariant data-parallel training

@@ -120,22 +120,25 @@ std::vector<EpochRecord> Trainer::train(long until, const std::function<void(con
         if (sharded) value = value * share;
       }
       double scalar = value.defined() ? value.item<double>() : 0.0;
-      if (sharded) sum_over_ranks(&scalar, 1);  // NaN anywhere is NaN everywhere: all ranks stop together
-      FF_REQUIRE(std::isfinite(scalar), RunError,
-                 "training loss is not finite at epoch {}, batch {} (samples {}): lower the learning rate or check "
-                 "the data",
-                 epoch_, b, sample_list(batch.samples));
+      // Checked before any weight changes; data-parallel, on the loss summed
+      // over the ranks (it travels with the gradients), so a NaN on one rank
+      // stops every rank at the same batch.
+      auto require_finite = [&] {
+        FF_REQUIRE(std::isfinite(scalar), RunError,
+                   "training loss is not finite at epoch {}, batch {} (samples {}): lower the learning rate or check "
+                   "the data",
+                   epoch_, b, sample_list(batch.samples));
+      };
+      if (!sharded) require_finite();
+      if (value.defined()) (loss_scaler_ ? loss_scaler_->scale(value) : value).backward();
+      if (sharded) {
+        scalar = sum_gradients_over_ranks(module->parameters(), scalar);
+        require_finite();
+      }
       total += scalar;
-      if (loss_scaler_) {
-        if (value.defined()) loss_scaler_->scale(value).backward();
-        sum_gradients_over_ranks(module->parameters());
-        if (!loss_scaler_->unscale_and_update(module->parameters())) {
-          ++record.skipped_steps;  // overflow: no step, the scale is halved
-          continue;
-        }
-      } else {
-        if (value.defined()) value.backward();
-        sum_gradients_over_ranks(module->parameters());
+      if (loss_scaler_ && !loss_scaler_->unscale_and_update(module->parameters())) {
+        ++record.skipped_steps;  // overflow: no step, the scale is halved
+        continue;
       }
       if (options_.clip_norm > 0) torch::nn::utils::clip_grad_norm_(module->parameters(), options_.clip_norm);
       optimizer_->step();
