@@ -11,6 +11,7 @@
 
 #include <ctime>
 #include <fstream>
+#include <regex>
 
 namespace ff {
 namespace fs = std::filesystem;
@@ -65,8 +66,9 @@ void write_manifest(const ResolvedStage& stage, double seconds) {
 // Files a killed run was writing (`*.partial`, `*.partial.rankN`): the
 // stage rewrites whatever it needs.
 void remove_partial_files(const fs::path& dir) {
+  static const std::regex partial(R"(.*\.partial(\.rank\d+)?)");
   for (const auto& entry : fs::directory_iterator(dir))
-    if (entry.is_regular_file() && entry.path().filename().string().find(".partial") != std::string::npos) {
+    if (entry.is_regular_file() && std::regex_match(entry.path().filename().string(), partial)) {
       spdlog::debug("removing {}, left by an interrupted run", entry.path().string());
       fs::remove(entry.path());
     }

@@ -46,6 +46,7 @@ Runtime::Runtime(int& argc, char**& argv, const std::vector<std::string>& petsc_
   int provided = 0;
   MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
 #endif
+  node_local_size();  // collective the first time: here, on every rank
 }
 
 Runtime::~Runtime() {

@@ -71,10 +71,10 @@ void release_unused_disk_space(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return;
   struct stat info {};
-  // Blocks past the end of the file are the reservation's leftover; where
-  // punching holes is not supported they stay until the file is removed.
-  if (::fstat(fd, &info) == 0)
-    (void)::fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, info.st_size, off_t{1} << 40);
+  // Blocks past the end of the file are the reservation's leftover:
+  // truncating to the file's own size frees them (ext4, xfs, tmpfs; punching
+  // a hole past the end does not on ext4).
+  if (::fstat(fd, &info) == 0) (void)::ftruncate(fd, info.st_size);
   ::close(fd);
 }
 

@@ -42,6 +42,10 @@ bool all_ranks_ok(bool ok) {
   return global == 1;
 }
 
+void broadcast_from_root(double& value) {
+  if (mpi_active()) MPI_Bcast(&value, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+}
+
 void broadcast_from_root(std::string& text) {
   if (!mpi_active()) return;
   unsigned long size = text.size();

@@ -24,8 +24,9 @@ SampleRange block_range(long total, int rank, int size);
 // Logical AND of `ok` over all ranks (true without MPI).
 bool all_ranks_ok(bool ok);
 
-// Rank 0's `text` on every rank (unchanged without MPI).
+// Rank 0's `text` (`value`) on every rank (unchanged without MPI).
 void broadcast_from_root(std::string& text);
+void broadcast_from_root(double& value);
 
 // Element-wise sums over all ranks, in place (unchanged without MPI). Every
 // rank receives the same values.
@@ -33,7 +34,9 @@ void sum_over_ranks(double* values, long count);
 void sum_over_ranks(float* values, long count);
 
 // The ranks sharing this rank's node (its shared-memory domain): how many,
-// and this rank's place among them. 1 and 0 without MPI.
+// and this rank's place among them. 1 and 0 without MPI. The first call is
+// collective (it splits the communicator): the runtime makes it on every rank
+// at start-up, after which any rank may ask alone.
 int node_local_size();
 int node_local_rank();
 

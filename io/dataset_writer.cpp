@@ -94,7 +94,9 @@ struct DatasetWriter::Impl {
   void open_file();
   void create_layout(bool write_small_data);
   void merge_shards();
-  void close_checked(const fs::path& file_path);
+  // `final`: the file is complete (shards: not before the merge), so its
+  // unused reservation goes back and it is flushed to the disk.
+  void close_checked(const fs::path& file_path, bool final);
   void discard();  // closes and removes what this rank wrote
 };
 
@@ -111,8 +113,9 @@ void DatasetWriter::Impl::open_file() {
   // full for the dataset is an error before any sample is computed, and HDF5
   // never meets a full disk while it holds unwritten data (a failed close
   // leaves its library state broken).
+  // Rank 0's file ends up holding every sample (in shards mode, after the merge).
   if (mode == WriteMode::parallel && rank != 0) return;
-  const long samples = mode == WriteMode::shards ? block_range(layout.n_samples, rank, size).size() : layout.n_samples;
+  const long samples = rank == 0 ? layout.n_samples : block_range(layout.n_samples, rank, size).size();
   std::uint64_t bytes = 1 << 20;  // metadata, grid and mesh
   for (const FieldSpec& spec : layout.fields) {
     std::uint64_t values = static_cast<std::uint64_t>(samples);
@@ -318,7 +321,7 @@ void DatasetWriter::write_sample(const std::string& field, long index, const dou
 // Closes the open datasets and the file, checking each close (where a full
 // disk shows), and raises one RunError on every rank if any rank failed.
 // Every rank makes the same (collective) calls whatever fails.
-void DatasetWriter::Impl::close_checked(const fs::path& file_path) {
+void DatasetWriter::Impl::close_checked(const fs::path& file_path, bool final) {
   std::string error;
   auto close = [&](h5::Handle& handle, const std::string& what) {
     try {
@@ -331,7 +334,7 @@ void DatasetWriter::Impl::close_checked(const fs::path& file_path) {
   for (auto& [field, set] : datasets) close(set, "close " + field);
   datasets.clear();
   close(file, "close " + file_path.string());
-  if (error.empty() && had_file) {
+  if (error.empty() && had_file && final) {
     try {
       release_unused_disk_space(file_path);
       sync_file(file_path);
@@ -346,7 +349,7 @@ void DatasetWriter::Impl::close_checked(const fs::path& file_path) {
 void DatasetWriter::commit() {
   Impl& m = *impl_;
   if (m.mode == WriteMode::shards) {
-    m.close_checked(m.shard_path(m.rank));
+    m.close_checked(m.shard_path(m.rank), /*final=*/m.rank != 0);
     if (m.rank == 0) {
       m.file = h5::file_handle(H5Fopen(m.partial_path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT),
                                "reopen " + m.partial_path.string());
@@ -357,7 +360,7 @@ void DatasetWriter::commit() {
       m.merge_shards();
     }
   }
-  m.close_checked(m.partial_path);  // collective in parallel mode
+  m.close_checked(m.partial_path, /*final=*/true);  // collective in parallel mode
   if (m.rank == 0) {
     fs::rename(m.partial_path, m.final_path);
     write_xdmf_sidecars(m.final_path, m.layout);

@@ -223,6 +223,7 @@ void write_sidecar(const fs::path& sidecar, const fs::path& data_file, std::vect
   const fs::path companion = sidecar.string() + ".h5";
   const fs::path partial = companion.string() + ".partial";
   write_views(partial, data_file.filename().string(), views);
+  sync_file(partial);
   fs::rename(partial, companion);
   write_file_atomically(sidecar, text);
 }

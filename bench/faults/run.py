@@ -39,9 +39,13 @@ def main():
                "--json", str(out)]
         done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
         print(done.stdout.strip(), flush=True)
-        outcome = json.loads(out.read_text())
+        text = out.read_text()
         out.unlink()
-        runs.append(outcome)
+        if not text:  # the driver stopped early (a hang, a run that failed on its own)
+            sys.exit(f"faults: {ranks} rank(s): {done.stdout[-2000:]}{done.stderr[-2000:]}")
+        runs.append(json.loads(text))
+    # A run's outputs are checked after every kill and at the end; a run with
+    # any problem counts none of its kills as survived.
     made = sum(r["kills_landed"] for r in runs)
     survived = sum(r["kills_landed"] for r in runs if r["identical"])
     result = {

@@ -1,5 +1,6 @@
 #include "operators/stages/train_stage.hpp"
 
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "core/progress.hpp"
@@ -177,25 +178,28 @@ void TrainOperatorStage::run(const RunContext& context) {
 
   // History rows and the best validation error so far: after a resume, the
   // rows up to the checkpoint's epoch (later ones are about to be redone).
-  std::vector<std::string> rows;
+  // Rank 0 reads them and tells the others the best error, so that every
+  // rank agrees on when best.pt is written (a collective call).
+  std::string rows = "epoch,learning_rate,train_loss,validation_error\n";
   double best = std::numeric_limits<double>::infinity();
-  if (trainer.epoch() > 0 && std::filesystem::exists(s.history)) {
+  if (root && trainer.epoch() > 0 && std::filesystem::exists(s.history)) {
     std::ifstream previous(s.history);
     std::string line;
     std::getline(previous, line);  // header
     while (std::getline(previous, line)) {
       const auto fields = line.find(',');
       if (fields == std::string::npos || std::stol(line.substr(0, fields)) >= trainer.epoch()) continue;
-      rows.push_back(line);
+      rows += line + '\n';
       const double error = std::stod(line.substr(line.rfind(',') + 1));
       if (error < best) best = error;
     }
   }
+  broadcast_from_root(best);
+  // Rewritten whole, then appended to: a kill never loses the earlier rows.
   std::ofstream history;
   if (root) {
-    history.open(s.history, std::ios::trunc);
-    history << "epoch,learning_rate,train_loss,validation_error\n";
-    for (const auto& row : rows) history << row << '\n';
+    write_file_atomically(s.history, rows);
+    history.open(s.history, std::ios::app);
   }
   Progress progress(context.stage_name + " epochs", s.optim.trainer.epochs - trainer.epoch(), root);
   trainer.train(s.optim.trainer.epochs, [&](const EpochRecord& r) {
@@ -215,9 +219,11 @@ void TrainOperatorStage::run(const RunContext& context) {
   trainer.save_checkpoint(s.out);
   trainer.save_checkpoint(s.last);
   if (root) export_weights(s.out, s.weights, context.provenance());
-  if (validate)
+  if (validate) {
+    const double final_error = trainer.evaluate(*validation);  // collective: every rank, whatever the log level
     spdlog::info("{}: {} relative L2 {:.4g} (best {:.4g})", context.stage_name,
-                 s.validation > 0 ? "validation" : "test", trainer.evaluate(*validation), best);
+                 s.validation > 0 ? "validation" : "test", final_error, best);
+  }
 }
 
 }  // namespace ff::operators

@@ -7,35 +7,38 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <string_view>
 
 namespace ff::operators {
 namespace {
 
-// A real view of a tensor's values (complex tensors as their (re, im) pairs).
+// A real view of a tensor's values (complex tensors as their (re, im) pairs;
+// fieldforge's models store complex weights as real pairs, so this is for
+// models that register complex parameters).
 torch::Tensor real_values(const torch::Tensor& t) { return t.is_complex() ? torch::view_as_real(t) : t; }
 
-// Sums the gradients whose real type is `type` through one contiguous CPU
-// buffer, with `extra` appended to it (float32 only).
-void sum_gradients_of_type(const std::vector<torch::Tensor>& parameters, torch::ScalarType type, double* extra) {
+// Sums the gradients whose real type is `type` over the ranks through one
+// contiguous CPU buffer; a float32 buffer also carries `header`.
+void sum_gradients_of_type(const std::vector<torch::Tensor>& parameters, torch::ScalarType type,
+                           std::vector<float>* header) {
   std::vector<torch::Tensor> grads;
-  for (const auto& p : parameters) {
-    if (!p.requires_grad()) continue;
-    auto& grad = p.mutable_grad();
-    if (!grad.defined()) grad = torch::zeros_like(p);
-    if (real_values(grad).scalar_type() == type) grads.push_back(grad);
-  }
-  if (grads.empty() && !extra) return;
+  for (const auto& p : parameters)
+    if (real_values(p.grad()).scalar_type() == type) grads.push_back(p.grad());
+  if (grads.empty() && !header) return;
   std::vector<torch::Tensor> flat;
+  if (header) flat.push_back(torch::from_blob(header->data(), {static_cast<int64_t>(header->size())}).clone());
   for (const auto& g : grads) flat.push_back(real_values(g).reshape(-1).to(torch::kCPU));
-  if (extra) flat.push_back(torch::full({1}, *extra, torch::kFloat));
   torch::Tensor buffer = torch::cat(flat);
   if (type == torch::kFloat)
     sum_over_ranks(buffer.data_ptr<float>(), buffer.numel());
   else
     sum_over_ranks(buffer.data_ptr<double>(), buffer.numel());
-  if (extra) *extra = buffer[-1].item<double>();
   int64_t offset = 0;
+  if (header) {
+    std::copy_n(buffer.data_ptr<float>(), header->size(), header->begin());
+    offset = static_cast<int64_t>(header->size());
+  }
   for (auto& g : grads) {
     torch::Tensor values = real_values(g);
     values.copy_(buffer.narrow(0, offset, values.numel()).view(values.sizes()));
@@ -49,14 +52,25 @@ double sum_gradients_over_ranks(const std::vector<torch::Tensor>& parameters, do
   if (mpi_size() == 1) return value;
   ScopedTimer timer("sum gradients over ranks");
   torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> trainable;
   for (const auto& p : parameters)
-    FF_REQUIRE(!p.requires_grad() || real_values(p).scalar_type() == torch::kFloat ||
-                   real_values(p).scalar_type() == torch::kDouble,
+    if (p.requires_grad()) trainable.push_back(p);
+  // The header: this rank's loss, then per parameter whether it has a
+  // gradient here. A gradient missing on this rank counts as zeros; one that
+  // no rank has stays undefined, as it would on one rank (Adam skips it).
+  std::vector<float> header{static_cast<float>(value)};
+  for (auto& p : trainable) {
+    FF_REQUIRE(real_values(p).scalar_type() == torch::kFloat || real_values(p).scalar_type() == torch::kDouble,
                RunError, "data-parallel training sums float32 and float64 gradients, got a parameter of type {}",
                c10::toString(p.scalar_type()));
-  sum_gradients_of_type(parameters, torch::kFloat, &value);
-  sum_gradients_of_type(parameters, torch::kDouble, nullptr);
-  return value;
+    header.push_back(p.grad().defined() ? 1.0F : 0.0F);
+    if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+  }
+  sum_gradients_of_type(trainable, torch::kFloat, &header);
+  sum_gradients_of_type(trainable, torch::kDouble, nullptr);
+  for (std::size_t i = 0; i < trainable.size(); ++i)
+    if (header[i + 1] == 0.0F) trainable[i].mutable_grad() = torch::Tensor();
+  return header[0];
 }
 
 void require_same_weights_on_all_ranks(const std::vector<torch::Tensor>& parameters) {

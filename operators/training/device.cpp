@@ -7,6 +7,8 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include <sched.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <regex>
@@ -52,6 +54,19 @@ void keep_freed_memory_for_reuse() {
 #endif
 }
 
+namespace {
+
+// Cores this process may run on (its affinity mask, which batch systems and
+// cgroups narrow), not all the machine's.
+int usable_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+}  // namespace
+
 int configure_torch_threads() {
   const char* env = std::getenv("FIELDFORGE_THREADS");
   long threads = 0;
@@ -61,7 +76,7 @@ int configure_torch_threads() {
     FF_REQUIRE(*end == '\0' && threads >= 1 && threads <= 4096, InputError,
                "FIELDFORGE_THREADS must be a whole number from 1 to 4096, got '{}'", env);
   } else if (node_local_size() > 1) {
-    threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / node_local_size());
+    threads = std::max(1, usable_cores() / node_local_size());
   }
   if (threads > 0) {
     at::set_num_threads(static_cast<int>(threads));

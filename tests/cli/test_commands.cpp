@@ -351,9 +351,6 @@ TEST(Cli, PetscOptionsPassThroughAfterDoubleDash) {
   EXPECT_EQ(fieldforge("validate " + kQuickstart + " -- -ksp_type cg").exit_code, 2);
 }
 
-// SIGKILL while the dataset is being written leaves only `grf.h5.partial`,
-// never a file under the final name, and no stage manifest; the next run
-// starts that stage over and finishes it.
 TEST(Cli, DryRunSaysWhatWouldRunAndHowAndWritesNothing) {
   TempDir dir;
   const std::string args = "run " + kQuickstart + " stages.data.samples.train=4 output=" + (dir / "d").string();
@@ -369,6 +366,9 @@ TEST(Cli, DryRunSaysWhatWouldRunAndHowAndWritesNothing) {
       << again.output;
 }
 
+// SIGKILL while the dataset is being written leaves only `grf.h5.partial`,
+// never a file under the final name, and no stage manifest; the next run
+// starts that stage over and finishes it.
 TEST(Cli, KilledRunLeavesNoFinishedLookingFile) {
   TempDir dir;
   const fs::path out = dir / "crash";

@@ -85,36 +85,45 @@ def rank_pids(launcher_pid):
     return found
 
 
+def kill_everything_of(output):
+    """SIGKILL every process of the run writing to `output` (mpiexec puts its
+    ranks in their own process groups, but all carry output=... in argv)."""
+    subprocess.run(["pkill", "-KILL", "-f", f"output={output}"], capture_output=True)
+
+
 def run_killed(args, output, resume, delay, log):
-    """Starts a run and SIGKILLs it (one rank of it) after `delay` seconds.
-    Returns True when the kill landed, False when the run had finished."""
+    """Starts a run and SIGKILLs it (one random rank of it) after `delay`
+    seconds. Returns True when the kill ended the run, False when the run
+    had finished first."""
     proc = subprocess.Popen(command(args, output, resume), stdout=log, stderr=log, start_new_session=True)
     try:
         proc.wait(timeout=delay)
     except subprocess.TimeoutExpired:
         pass
+    victims = []
+    for _ in range(40):  # ranks may still be starting: look for up to 2 s
+        if proc.poll() is not None:
+            break
+        victims = rank_pids(proc.pid)
+        if victims:
+            break
+        time.sleep(0.05)
     if proc.poll() is not None:
         if proc.returncode != 0:
             sys.exit(f"a run ended with exit code {proc.returncode} before its kill; see {log.name}")
         return False
-    victims = rank_pids(proc.pid)
-    victim = random.choice(victims) if victims else proc.pid
     try:
-        os.kill(victim, signal.SIGKILL)
+        os.kill(random.choice(victims) if victims else proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
     try:
         proc.wait(timeout=60)  # mpiexec must take the other ranks down
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+        kill_everything_of(output)
         proc.wait()
         sys.exit("the job hung after one of its ranks was killed")
-    # Anything left of the process group (ranks being torn down) goes too.
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    return True
+    kill_everything_of(output)  # ranks still being torn down
+    return proc.returncode != 0
 
 
 def main():

@@ -52,9 +52,11 @@ if worst > 1e-4:
 
 serial = np.loadtxt(work / "serial/model/history.csv", delimiter=",", skiprows=1)
 ranks = np.loadtxt(work / "ranks/model/history.csv", delimiter=",", skiprows=1)
-history = float(np.abs(serial - ranks).max() / np.abs(serial).max())
+history = np.inf
+if serial.shape == ranks.shape:  # columns epoch, lr, loss, validation: each relative to itself
+    history = max(float(np.abs(serial[:, c] - ranks[:, c]).max() / np.abs(serial[:, c]).max()) for c in (1, 2, 3))
 print(f"history (lr, loss, validation per epoch): worst relative difference {history:.3g}")
-if serial.shape != ranks.shape or history > 1e-4:
+if history > 1e-4:
     print("FAIL: the training histories differ")
     status = 1
 
