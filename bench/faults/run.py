@@ -9,7 +9,10 @@ bit, and no file ever looked finished before it was.
     run.py BUILD_DIR RESULT_JSON [--kills 20]
 
 Headline: kills survived with identical outputs / kills made, over both rank
-counts; goal 20 of 20 each.
+counts; goal 20 of 20 each. On 2 ranks the FEM solve's files are compared to
+a relative 1e-6: two uninterrupted 2-rank runs already differ there by one
+float32 rounding (7e-8 relative, in 74 and 87 of 37,249 values, measured),
+because PETSc sums off-process assembly contributions in message order.
 """
 import argparse
 import json
@@ -37,6 +40,8 @@ def main():
         cmd = [sys.executable, str(ROOT / "tests/faults/kill_and_resume.py"), fieldforge, str(HERE / "case.yaml"),
                "--kills", str(args.kills), "--ranks", str(ranks), "--seed", str(seed), "--max-gap", str(gap),
                "--json", str(out)]
+        if ranks > 1:  # PETSc's distributed solve differs from run to run in the last float32 bit
+            cmd += ["--close", "poisson/poisson*.h5=1e-6"]
         done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
         print(done.stdout.strip(), flush=True)
         text = out.read_text()
@@ -60,6 +65,7 @@ def main():
         "kills_survived_identical": survived,
         "reference": "the same case run once without interruption, in the same run",
         "case": "bench/faults/case.yaml",
+        "tolerances": "bit for bit, except on 2 ranks poisson/poisson*.h5 (PETSc distributed solve) to rtol 1e-6",
         "load_average_at_start": load,
         "runs": runs,
     }
