@@ -10,9 +10,12 @@ bit, and no file ever looked finished before it was.
 
 Headline: kills survived with identical outputs / kills made, over both rank
 counts; goal 20 of 20 each. On 2 ranks the FEM solve's files are compared to
-a relative 1e-6: two uninterrupted 2-rank runs already differ there by one
-float32 rounding (7e-8 relative, in 74 and 87 of 37,249 values, measured),
-because PETSc sums off-process assembly contributions in message order.
+a relative 1e-6 and its residual history is left out: three uninterrupted
+2-rank runs already differ there, the solution by one float32 rounding (7e-8
+relative, in 74 and 87 of 37,249 values) and the CG + GAMG residual history
+from its first value (0.638, 0.629, 0.614; 19, 20 and 21 iterations), since
+PETSc sums off-process contributions in message order and GAMG's hierarchy
+follows.
 """
 import argparse
 import json
@@ -35,13 +38,15 @@ def main():
     fieldforge = str(Path(args.build).resolve() / "bin" / "fieldforge")
     load = [round(x, 2) for x in os.getloadavg()]
     runs = []
-    for ranks, seed, gap in [(1, 11, 2.5), (2, 12, 3.0)]:
+    # The gaps reach past start-up and the dataset stage (which a kill sends
+    # back to its first sample), so the kills spread over every stage.
+    for ranks, seed, gap in [(1, 11, 4.0), (2, 12, 4.0)]:
         out = Path(tempfile.mkstemp(suffix=".json")[1])
         cmd = [sys.executable, str(ROOT / "tests/faults/kill_and_resume.py"), fieldforge, str(HERE / "case.yaml"),
                "--kills", str(args.kills), "--ranks", str(ranks), "--seed", str(seed), "--max-gap", str(gap),
                "--json", str(out)]
-        if ranks > 1:  # PETSc's distributed solve differs from run to run in the last float32 bit
-            cmd += ["--close", "poisson/poisson*.h5=1e-6"]
+        if ranks > 1:  # PETSc's distributed solve differs from run to run (see above)
+            cmd += ["--close", "poisson/poisson*.h5=1e-6", "--ignore", "solver/residual_history"]
         done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
         print(done.stdout.strip(), flush=True)
         text = out.read_text()
@@ -53,6 +58,12 @@ def main():
     # any problem counts none of its kills as survived.
     made = sum(r["kills_landed"] for r in runs)
     survived = sum(r["kills_landed"] for r in runs if r["identical"])
+    # Where the kills landed: the stage after the last finished one.
+    stages = ["data", "poisson", "model", "report"]
+    landed_in = {s: 0 for s in stages}
+    for r in runs:
+        for k in r["kills"]:
+            landed_in[stages[min(len(k["stages_finished"]), len(stages) - 1)]] += 1
     result = {
         "name": "faults",
         "headline": "SIGKILLs after which the resumed run ended with the uninterrupted run's outputs, bit for bit, "
@@ -63,9 +74,11 @@ def main():
         "kills_per_rank_count": args.kills,
         "kills_made": made,
         "kills_survived_identical": survived,
+        "kills_by_stage_running": landed_in,
         "reference": "the same case run once without interruption, in the same run",
         "case": "bench/faults/case.yaml",
-        "tolerances": "bit for bit, except on 2 ranks poisson/poisson*.h5 (PETSc distributed solve) to rtol 1e-6",
+        "tolerances": "bit for bit, except on 2 ranks poisson/poisson*.h5 (PETSc distributed solve) to rtol 1e-6 "
+                      "without its solver/residual_history, which differs between uninterrupted 2-rank runs",
         "load_average_at_start": load,
         "runs": runs,
     }
