@@ -1,5 +1,6 @@
 #include "solvers/fourier/plan_sharing.hpp"
 
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "solvers/fourier/fft.hpp"
@@ -35,11 +36,7 @@ void share_fft_plans(const std::function<void()>& make_plans, const std::filesys
       }
       make_plans();
       wisdom = export_fft_wisdom();
-      if (!wisdom_file.empty()) {
-        const auto partial = std::filesystem::path(wisdom_file.string() + ".partial");
-        std::ofstream(partial) << wisdom;
-        std::filesystem::rename(partial, wisdom_file);
-      }
+      if (!wisdom_file.empty()) write_file_atomically(wisdom_file, wisdom);
     } catch (const std::exception& e) {
       failure = e.what();
     }

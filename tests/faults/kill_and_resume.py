@@ -184,6 +184,7 @@ def main():
     reference_seconds = time.monotonic() - start
 
     kills, problems = [], []
+    start = time.monotonic()
     for k in range(args.kills):
         delay = random.uniform(0.3, args.max_gap)
         landed = run_killed(args, faulted, resume=faulted.exists(), delay=delay, log=log)
@@ -202,6 +203,7 @@ def main():
         kills.append({"after_seconds": round(delay, 3), "stages_finished": finished,
                       "complete_files": [str(p) for p in present]})
     subprocess.run(command(args, faulted, resume=faulted.exists()), stdout=log, stderr=log, check=True)
+    faulted_seconds = time.monotonic() - start
 
     ref_files, out_files = h5_files(reference), h5_files(faulted)
     if ref_files != out_files:
@@ -224,6 +226,7 @@ def main():
         "overrides": args.overrides,
         "ranks": args.ranks,
         "reference_seconds": round(reference_seconds, 2),
+        "faulted_seconds": round(faulted_seconds, 2),
         "kills_requested": args.kills,
         "kills_landed": len(kills),
         "kills": kills,
