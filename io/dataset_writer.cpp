@@ -112,8 +112,8 @@ void DatasetWriter::Impl::open_file() {
   // Disk space for every sample this file will hold, claimed now: a disk too
   // full for the dataset is an error before any sample is computed, and HDF5
   // never meets a full disk while it holds unwritten data (a failed close
-  // leaves its library state broken).
-  // Rank 0's file ends up holding every sample (in shards mode, after the merge).
+  // leaves its library state broken). Rank 0's file ends up holding every
+  // sample (in shards mode, after the merge).
   if (mode == WriteMode::parallel && rank != 0) return;
   const long samples = rank == 0 ? layout.n_samples : block_range(layout.n_samples, rank, size).size();
   std::uint64_t bytes = 1 << 20;  // metadata, grid and mesh

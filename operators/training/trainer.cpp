@@ -90,6 +90,7 @@ torch::Tensor Trainer::loss(const torch::Tensor& prediction, const torch::Tensor
 std::vector<EpochRecord> Trainer::train(long until, const std::function<void(const EpochRecord&)>& after_epoch) {
   std::vector<EpochRecord> history;
   auto module = model_.ptr();
+  const bool sharded = train_.shards() > 1;  // data-parallel over MPI ranks
   for (; epoch_ < until; ++epoch_) {
     EpochRecord record;
     record.epoch = epoch_;
@@ -104,7 +105,6 @@ std::vector<EpochRecord> Trainer::train(long until, const std::function<void(con
       optimizer_->zero_grad();
       // Data-parallel: this rank's mean loss weighted by its share of the
       // batch, so that the gradients summed over the ranks are the batch's.
-      const bool sharded = train_.shards() > 1;
       const double share = static_cast<double>(batch.samples.size()) / static_cast<double>(batch.batch_examples);
       torch::Tensor value;
       if (!batch.samples.empty()) {
