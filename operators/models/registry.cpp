@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "operators/models/dcdm/family.hpp"
+#include "operators/models/factformer/family.hpp"
 #include "operators/models/fno/family.hpp"
 #include "operators/models/mg_tfno/family.hpp"
 #include "operators/models/sfno/family.hpp"
@@ -20,6 +21,7 @@ const ModelRegistry& model_registry() {
     r.add(mg_tfno_family());
     r.add(sfno_family());
     r.add(dcdm_family());
+    r.add(factformer_family());
     return r;
   }();
   return registry;
