@@ -38,7 +38,8 @@ DataLoader::DataLoader(const DatasetReader& reader, DataLoaderOptions options)
              size);
   split_ = std::vector<long>(split_.begin() + options_.begin, split_.begin() + end);
 
-  // Every field is [grid...] (one channel) or [channels, grid...] on one grid.
+  // Every field is [grid...] (one channel), [channels, grid...] or, for a
+  // trajectory of vector fields, [steps, channels, grid...] on one grid.
   const auto grid = reader.grid().shape;
   file_grid_shape_.assign(grid.begin(), grid.end());
   for (auto n : file_grid_shape_) grid_shape_.push_back((n + options_.subsample - 1) / options_.subsample);
@@ -49,9 +50,10 @@ DataLoader::DataLoader(const DatasetReader& reader, DataLoaderOptions options)
       const bool on_grid = shape.size() >= grid.size() &&
                            std::equal(grid.begin(), grid.end(), shape.end() - grid.size(),
                                       [](int n, std::uint64_t m) { return static_cast<std::uint64_t>(n) == m; });
-      FF_REQUIRE(on_grid && shape.size() <= grid.size() + 1, InputError,
-                 "{}: field '{}' has samples of shape {}, not [grid] or [channels, grid] on the {}D grid", file, field,
-                 shape_text(shape), grid.size());
+      FF_REQUIRE(on_grid && shape.size() <= grid.size() + 2, InputError,
+                 "{}: field '{}' has samples of shape {}, not [grid], [channels, grid] or [steps, channels, grid] on "
+                 "the {}D grid",
+                 file, field, shape_text(shape), grid.size());
     }
   if (options_.window > 0) load_trajectories();
 }
@@ -63,12 +65,13 @@ void DataLoader::load_trajectories() {
              InputError, "{}: autoregressive windows need the input and the target to be one trajectory field", file);
   const auto shape = reader_.sample_shape(field);
   const auto steps = shape.size() > grid_shape_.size() ? static_cast<long>(shape.front()) : 1L;
+  step_channels_ = shape.size() > grid_shape_.size() + 1 ? static_cast<long>(shape[1]) : 1L;
   FF_REQUIRE(steps > options_.window, InputError,
              "{}: field '{}' has {} time steps per sample, too few for windows of {} steps and a target", file, field,
              steps, options_.window);
   windows_per_sample_ = steps - options_.window;
   std::vector<double> values = reader_.read_indices(field, split_);
-  std::vector<int64_t> full{static_cast<int64_t>(split_.size()), steps};
+  std::vector<int64_t> full{static_cast<int64_t>(split_.size()), steps, step_channels_};
   full.insert(full.end(), file_grid_shape_.begin(), file_grid_shape_.end());
   trajectories_ = subsampled(torch::from_blob(values.data(), full, torch::kFloat64)).to(torch::kFloat32);
 }
@@ -90,8 +93,9 @@ std::vector<long> DataLoader::order(long epoch) const {
 
 torch::Tensor DataLoader::subsampled(const torch::Tensor& x) const {
   torch::Tensor y = x;
+  const auto first_axis = x.dim() - static_cast<int64_t>(grid_shape_.size());
   for (std::size_t a = 0; a < grid_shape_.size() && options_.subsample > 1; ++a)
-    y = y.slice(static_cast<int64_t>(2 + a), 0, torch::indexing::None, options_.subsample);
+    y = y.slice(first_axis + static_cast<int64_t>(a), 0, torch::indexing::None, options_.subsample);
   return y.contiguous();
 }
 
@@ -121,8 +125,9 @@ std::pair<torch::Tensor, torch::Tensor> DataLoader::windows(const std::vector<lo
   for (long e : examples) {
     const torch::Tensor trajectory = trajectories_[e / windows_per_sample_];
     const long start = e % windows_per_sample_;
-    inputs.push_back(trajectory.narrow(0, start, options_.window));
-    targets.push_back(trajectory.narrow(0, start + options_.window, 1));
+    // [steps, channels, grid...] -> steps × channels input channels, step-major.
+    inputs.push_back(trajectory.narrow(0, start, options_.window).flatten(0, 1));
+    targets.push_back(trajectory[start + options_.window]);
   }
   return {torch::stack(inputs), torch::stack(targets)};
 }

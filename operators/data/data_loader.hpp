@@ -7,7 +7,9 @@
 //
 // For autoregressive models the loader cuts trajectories into windows: with
 // `window` = w, a field of samples [T, grid...] gives T − w examples per
-// sample, steps t..t+w−1 as input channels and step t+w as the target. Those
+// sample, steps t..t+w−1 as input channels and step t+w as the target; a
+// trajectory of c-component fields [T, c, grid...] gives w·c input channels
+// (step-major) and c target channels. Those
 // examples overlap, so the split's trajectories are read once and kept in
 // memory.
 //
@@ -77,8 +79,10 @@ class DataLoader {
   // Spatial shape of the batches ([n_1, ..., n_d], after subsampling).
   const std::vector<std::int64_t>& grid_shape() const { return grid_shape_; }
   // Channels of the batches' inputs and targets, known without reading any.
-  long input_channels() const { return options_.window > 0 ? options_.window : channels(options_.inputs); }
-  long target_channels() const { return options_.window > 0 ? 1 : channels(options_.targets); }
+  long input_channels() const {
+    return options_.window > 0 ? options_.window * step_channels_ : channels(options_.inputs);
+  }
+  long target_channels() const { return options_.window > 0 ? step_channels_ : channels(options_.targets); }
 
  private:
   // [samples, channels, grid...] as read -> every subsample-th grid point.
@@ -88,7 +92,7 @@ class DataLoader {
   // Fields read for the listed samples, stacked along channels.
   torch::Tensor stack(const std::vector<std::string>& fields, const std::vector<long>& samples) const;
   void load_trajectories();
-  // Window mode: [examples, window, grid...] inputs and [examples, 1, grid...] targets.
+  // Window mode: [examples, window·c, grid...] inputs and [examples, c, grid...] targets.
   std::pair<torch::Tensor, torch::Tensor> windows(const std::vector<long>& examples) const;
 
   const DatasetReader& reader_;
@@ -98,7 +102,8 @@ class DataLoader {
   std::vector<long> split_;
   std::vector<std::int64_t> file_grid_shape_, grid_shape_;
   long windows_per_sample_ = 1;
-  torch::Tensor trajectories_;  // window mode: [split samples, T, grid...]
+  long step_channels_ = 1;      // window mode: components c of each step
+  torch::Tensor trajectories_;  // window mode: [split samples, T, c, grid...]
 };
 
 }  // namespace ff::operators

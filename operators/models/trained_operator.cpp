@@ -47,15 +47,16 @@ torch::Tensor TrainedOperator::predict(const torch::Tensor& x) {
 }
 
 torch::Tensor TrainedOperator::rollout(const torch::Tensor& known, long steps) {
-  const long window = header_.window;
+  const long window = header_.window, components = header_.data.out_channels;
   FF_REQUIRE(window > 0, InputError, "{}: the model is not autoregressive (trained without window)", path_.string());
-  FF_REQUIRE(known.size(1) == window, InputError, "{}: a rollout starts from {} known steps, got {}", path_.string(),
-             window, known.size(1));
+  FF_REQUIRE(known.size(1) == window * components, InputError,
+             "{}: a rollout starts from {} known steps of {} components, got {} channels", path_.string(), window,
+             components, known.size(1));
   torch::Tensor state = known.to(device_);
   std::vector<torch::Tensor> predicted;
   for (long t = 0; t < steps; ++t) {
     predicted.push_back(predict(state));
-    state = torch::cat({state.narrow(1, 1, window - 1), predicted.back()}, 1);
+    state = torch::cat({state.narrow(1, components, (window - 1) * components), predicted.back()}, 1);
   }
   return torch::cat(predicted, 1);
 }

@@ -51,9 +51,10 @@ EvaluateStage::~EvaluateStage() = default;
 
 namespace {
 
-// Relative L2 error of every step: [batch, steps, grid...] -> [batch, steps].
-torch::Tensor relative_l2_per_step(const torch::Tensor& prediction, const torch::Tensor& truth) {
-  return (prediction - truth).flatten(2).norm(2, 2) / truth.flatten(2).norm(2, 2);
+// Relative L2 error of every step: [batch, steps·c, grid...] -> [batch, steps].
+torch::Tensor relative_l2_per_step(const torch::Tensor& prediction, const torch::Tensor& truth, long steps) {
+  const auto per_step = [&](const torch::Tensor& t) { return t.reshape({t.size(0), steps, -1}); };
+  return (per_step(prediction) - per_step(truth)).norm(2, 2) / per_step(truth).norm(2, 2);
 }
 
 void append(std::vector<double>& values, const torch::Tensor& t) {
@@ -115,9 +116,10 @@ void EvaluateStage::run(const RunContext& context) {
     const Batch batch = loader.batch(0, b);
     torch::Tensor prediction, truth;
     if (rollout) {
-      prediction = model.rollout(batch.input.narrow(1, 0, meta.window), steps);
-      truth = batch.input.narrow(1, meta.window, steps).to(prediction.device());
-      append(per_step, relative_l2_per_step(prediction, truth));
+      const long components = meta.data.out_channels;
+      prediction = model.rollout(batch.input.narrow(1, 0, meta.window * components), steps);
+      truth = batch.input.narrow(1, meta.window * components, steps * components).to(prediction.device());
+      append(per_step, relative_l2_per_step(prediction, truth, steps));
     } else {
       prediction = model.predict(batch.input);
       truth = batch.target.to(prediction.device());
@@ -135,7 +137,9 @@ void EvaluateStage::run(const RunContext& context) {
   layout.n_samples = n;
   layout.grid = reader.grid();
   layout.grid.shape.assign(grid.begin(), grid.end());
-  layout.fields = {{meta.target, prediction_shape, DType::float32, {{"mean_relative_l2", mean(l2)}}},
+  // A rollout of c-component steps keeps the data's [steps, c, grid] layout, shown as vectors.
+  const int components = rollout && prediction_shape.size() == grid.size() + 2 ? meta.data.out_channels : 1;
+  layout.fields = {{meta.target, prediction_shape, DType::float32, {{"mean_relative_l2", mean(l2)}}, components},
                    {"params/relative_l2", {}, DType::float64, {{"mean", mean(l2)}}},
                    {"params/relative_h1", {}, DType::float64, {{"mean", mean(h1)}}},
                    {"params/sample", {}, DType::float64, {}}};

@@ -205,6 +205,45 @@ TEST(DataLoader, WindowsCutTrajectoriesIntoConsecutiveStepsAndTheNextOne) {
   EXPECT_THROW(DataLoader(reader, o), ff::InputError);
 }
 
+// Trajectories of 2-component fields: value 100·sample + 10·step + component.
+TEST(DataLoader, WindowsOfVectorTrajectoriesKeepComponentsStepMajor) {
+  TempDir dir;
+  ff::DatasetLayout layout;
+  layout.n_samples = 2;
+  layout.grid.shape = {4, 2};
+  layout.grid.extent = {1.0, 1.0};
+  layout.fields.push_back({"outputs/u", {5, 2, 4, 2}, ff::DType::float32, {}, 2});
+  layout.split_contiguous(2, 0);
+  const auto path = dir.path() / "u.h5";
+  {
+    ff::DatasetWriter writer(path, layout, {});
+    for (long s = 0; s < 2; ++s) {
+      std::vector<double> u(5 * 2 * 8);
+      for (int i = 0; i < 80; ++i) u[i] = 100.0 * s + 10 * (i / 16) + (i / 8) % 2;
+      writer.write_sample("outputs/u", s, u.data());
+    }
+    writer.commit();
+  }
+  ff::DatasetReader reader(path);
+  DataLoaderOptions o;
+  o.inputs = o.targets = {"outputs/u"};
+  o.window = 2;
+  o.batch_size = 6;
+  o.subsample = 2;
+  DataLoader loader(reader, o);
+  EXPECT_EQ(loader.windows_per_sample(), 3);
+  EXPECT_EQ(loader.input_channels(), 4);
+  EXPECT_EQ(loader.target_channels(), 2);
+  const Batch batch = loader.batch(0, 0);
+  ASSERT_EQ(batch.input.sizes(), (std::vector<int64_t>{6, 4, 2, 1}));
+  ASSERT_EQ(batch.target.sizes(), (std::vector<int64_t>{6, 2, 2, 1}));
+  for (int64_t i = 0; i < 6; ++i) {
+    const double first = batch.input[i][0][1][0].item<double>();  // step t, component 0
+    for (int c = 0; c < 4; ++c) EXPECT_NEAR(batch.input[i][c][0][0].item<double>(), first + 10 * (c / 2) + c % 2, 1e-5);
+    for (int c = 0; c < 2; ++c) EXPECT_NEAR(batch.target[i][c][1][0].item<double>(), first + 20 + c, 1e-5);
+  }
+}
+
 TEST(GaussianNormalizer, ResamplingInterpolatesOntoPeriodicAndClosedGrids) {
   // mean = x + 2y on [0,1)², linear along both axes except where a periodic
   // axis wraps: on the nodes shared with the coarse grid it is reproduced.
