@@ -31,7 +31,8 @@ struct Settings {
   long store_n = 64;
   int sample_grid = fno_generator_grid;
   TimeScheme scheme = TimeScheme::ifrk4;
-  double nu = 1e-3, drag = 0.0, dt = 0.0, cfl = 1.0, max_cfl = 1.2, final_time = 50.0, record_every = 1.0;
+  double nu = 1e-3, drag = 0.0, dt = 0.0, cfl = 1.0, max_cfl = 1.2, final_time = 50.0, record_every = 1.0,
+         spin_up = 0.0;
   NavierStokes2DStage::Forcing forcing;
   GrfOptions initial;
   SampleSplit samples;
@@ -89,9 +90,12 @@ OptionsSchema<Settings> options() {
       .def(1.2)
       .greater_than(0);
   o.key("final_time", &S::final_time, "end time T").greater_than(0).smoke(0.02);
-  o.key("record_every", &S::record_every, "record w every this much time (T a multiple of it)")
+  o.key("record_every", &S::record_every, "record w every this much time (T - spin_up a multiple of it)")
       .greater_than(0)
       .smoke(0.01);
+  o.key("spin_up", &S::spin_up, "time solved before the first record (forced flows forget their start)")
+      .at_least(0)
+      .smoke(0);
   o.map("forcing", &S::forcing, forcing, "time-independent vorticity forcing f");
   // The FNO code's GaussianRF(alpha 2.5, tau 7) in fieldforge's convention:
   // sigma = sqrt(2) tau^(alpha-1) = sqrt(2) 7^1.5 (README "Initial-vorticity amplitude").
@@ -172,7 +176,7 @@ NavierStokes2DStage::NavierStokes2DStage(const StageConfig& config) {
   const Settings s = options().read(config);
   const bool fno = s.scheme == TimeScheme::fno;
   store_n_ = static_cast<int>(s.store_n);
-  times_ = record_times(s.final_time, s.record_every);
+  times_ = record_times(s.final_time, s.record_every, s.spin_up);
   solver_.n = s.grid.n > 0 ? s.grid.n : fno ? fno_generator_grid : default_solve_grid(s.nu);
   solver_.nu = s.nu;
   solver_.drag = s.drag;
@@ -181,6 +185,7 @@ NavierStokes2DStage::NavierStokes2DStage(const StageConfig& config) {
   solver_.cfl = fno ? 0.0 : s.cfl;
   solver_.max_cfl = s.max_cfl;
   if (fno) steps_between(s.record_every, solver_.dt, "record_every", "dt");
+  if (fno && s.spin_up > 0) steps_between(s.spin_up, solver_.dt, "spin_up", "dt");
   FF_REQUIRE(fno || s.cfl <= s.max_cfl, InputError, "cfl = {} exceeds max_cfl = {}", s.cfl, s.max_cfl);
   initial_ = on_grid(s.initial, 2, s.sample_grid);
   forcing_ = s.forcing;

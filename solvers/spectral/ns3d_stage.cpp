@@ -21,7 +21,7 @@ struct Settings {
   };
   Grid grid;
   long store_n = 32;
-  double nu = 2e-3, dt = 2e-3, max_cfl = 1.0, final_time = 2.0, record_every = 0.2;
+  double nu = 2e-3, dt = 2e-3, max_cfl = 1.0, final_time = 2.0, record_every = 0.2, spin_up = 0.0;
   IsotropicVelocityOptions initial;  // peak_wavenumber and energy; n is grid.n
   Forcing forcing;
   SampleSplit samples;
@@ -50,9 +50,11 @@ OptionsSchema<Settings> options() {
   o.key("dt", &S::dt, "time step").greater_than(0);
   o.key("max_cfl", &S::max_cfl, "stop a sample when dt*max(|u|+|v|+|w|)*n exceeds this").greater_than(0);
   o.key("final_time", &S::final_time, "end time T").greater_than(0).smoke(0.02);
-  o.key("record_every", &S::record_every, "record every this much time (a multiple of dt; T a multiple of it)")
+  o.key("record_every", &S::record_every, "record every this much time (a multiple of dt; T - spin_up a multiple of it)")
       .greater_than(0)
       .smoke(0.01);
+  o.key("spin_up", &S::spin_up, "time solved before the first record (a multiple of dt), so forced turbulence "
+        "reaches its statistically steady state first").at_least(0).smoke(0);
   o.map("initial", &S::initial, initial, "random-phase isotropic initial velocity");
   o.map("forcing", &S::forcing, forcing, "linear forcing of the largest scales (forced isotropic turbulence)");
   o.map("samples", &S::samples, sample_split_options(16, 4, 2, 1), "number of samples per split");
@@ -67,8 +69,9 @@ Schema NavierStokes3DStage::schema() { return options().schema(); }
 
 NavierStokes3DStage::NavierStokes3DStage(const StageConfig& config) {
   const Settings s = options().read(config);
-  recording_ = make_recording(s.grid.n, s.store_n, s.final_time, s.record_every);
+  recording_ = make_recording(s.grid.n, s.store_n, s.final_time, s.record_every, s.spin_up);
   steps_per_record_ = steps_between(s.record_every, s.dt, "record_every", "dt");
+  spin_up_steps_ = s.spin_up > 0 ? steps_between(s.spin_up, s.dt, "spin_up", "dt") : 0;
   train_ = s.samples.train;
   test_ = s.samples.test;
   dtype_ = s.dtype;
@@ -125,6 +128,7 @@ void NavierStokes3DStage::run(const RunContext& context) {
     initial.sample(rng, field.data());
     store(field, stored_u0.data());
     ns.set_velocity(field.data());
+    ns.advance(spin_up_steps_);
     spectra.clear();
     for (std::uint64_t t = 0; t < n_times; ++t) {
       ns.advance(steps_per_record_);

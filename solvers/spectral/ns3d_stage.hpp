@@ -29,6 +29,7 @@ class NavierStokes3DStage : public Stage {
   IsotropicVelocityOptions initial_;
   Recording recording_;
   long steps_per_record_ = 0;
+  long spin_up_steps_ = 0;  // steps solved before the first record
   long train_ = 0, test_ = 0;
   DType dtype_ = DType::float32;
   std::filesystem::path out_;

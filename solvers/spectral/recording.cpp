@@ -16,10 +16,12 @@ long whole_ratio(double ratio) {
 
 }  // namespace
 
-std::vector<double> record_times(double final_time, double record_every) {
-  const long count = whole_ratio(final_time / record_every);
-  FF_REQUIRE(count >= 1, InputError, "final_time = {} is not a whole multiple of record_every = {}", final_time,
-             record_every);
+std::vector<double> record_times(double final_time, double record_every, double spin_up) {
+  FF_REQUIRE(spin_up >= 0 && spin_up < final_time, InputError, "spin_up = {} must lie in [0, final_time = {})", spin_up,
+             final_time);
+  const long count = whole_ratio((final_time - spin_up) / record_every);
+  FF_REQUIRE(count >= 1, InputError, "final_time - spin_up = {} is not a whole multiple of record_every = {}",
+             final_time - spin_up, record_every);
   // Every record holds the whole stored field of every sample; a count past
   // this bound is a typo, and checking it here keeps `validate` from
   // allocating the times of a billion records.
@@ -28,7 +30,7 @@ std::vector<double> record_times(double final_time, double record_every) {
              "final_time / record_every = {} / {} gives {} records, more than the {} a dataset may hold", final_time,
              record_every, count, max_records);
   std::vector<double> times(count);
-  for (long k = 0; k < count; ++k) times[k] = (k + 1) * record_every;
+  for (long k = 0; k < count; ++k) times[k] = spin_up + (k + 1) * record_every;
   times.back() = final_time;
   return times;
 }
@@ -46,11 +48,11 @@ int subsampling_stride(int n, long store_n) {
   return static_cast<int>(n / store_n);
 }
 
-Recording make_recording(int n, long store_n, double final_time, double record_every) {
+Recording make_recording(int n, long store_n, double final_time, double record_every, double spin_up) {
   Recording r;
   r.stride = subsampling_stride(n, store_n);
   r.store_n = n / r.stride;
-  r.times = record_times(final_time, record_every);
+  r.times = record_times(final_time, record_every, spin_up);
   return r;
 }
 

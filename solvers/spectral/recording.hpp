@@ -12,14 +12,16 @@ struct Recording {
   int stride = 1;  // stored point i is solve point stride·i
   std::vector<double> times;
 };
-// From the stage's keys `grid.n`, `store_n`, `final_time` and
-// `record_every` (InputError, naming them, unless store_n divides n and
-// final_time is a whole multiple of record_every).
-Recording make_recording(int n, long store_n, double final_time, double record_every);
+// From the stage's keys `grid.n`, `store_n`, `final_time`, `record_every`
+// and `spin_up` (InputError, naming them, unless store_n divides n and
+// final_time − spin_up is a whole multiple of record_every).
+Recording make_recording(int n, long store_n, double final_time, double record_every, double spin_up = 0);
 
-// record_every, 2·record_every, ..., final_time. InputError (naming the keys
-// `final_time` and `record_every`) unless final_time is a whole multiple.
-std::vector<double> record_times(double final_time, double record_every);
+// spin_up + record_every, spin_up + 2·record_every, ..., final_time: a
+// spin-up lets a forced flow forget its initial condition before the first
+// record. InputError (naming the keys `final_time`, `record_every` and
+// `spin_up`) unless final_time − spin_up is a positive whole multiple.
+std::vector<double> record_times(double final_time, double record_every, double spin_up = 0);
 
 // Steps of `step` between consecutive records, InputError unless `interval`
 // is a whole multiple of `step` (named by the keys given).
