@@ -67,8 +67,9 @@ void DataLoader::load_trajectories() {
   const auto steps = shape.size() > grid_shape_.size() ? static_cast<long>(shape.front()) : 1L;
   step_channels_ = shape.size() > grid_shape_.size() + 1 ? static_cast<long>(shape[1]) : 1L;
   FF_REQUIRE(steps > options_.window, InputError,
-             "{}: field '{}' has {} time steps per sample, too few for windows of {} steps and a target", file, field,
-             steps, options_.window);
+             "window = {}: field '{}' of {} has {} time steps per sample, too few for windows of {} steps and a "
+             "target (window at most {})",
+             options_.window, field, file, steps, options_.window, steps - 1);
   windows_per_sample_ = steps - options_.window;
   std::vector<double> values = reader_.read_indices(field, split_);
   std::vector<int64_t> full{static_cast<int64_t>(split_.size()), steps, step_channels_};

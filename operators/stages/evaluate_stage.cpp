@@ -34,7 +34,7 @@ OptionsSchema<EvaluateStage::Settings> options() {
       .required();
   o.choice("split", &S::split, {"test", "train"}, "split to evaluate");
   o.key("batch", &S::batch, "samples per batch").at_least(1);
-  o.key("steps", &S::steps, "autoregressive models: steps to roll out (0: to the end of the data)").at_least(0);
+  o.key("steps", &S::steps, "autoregressive models: steps to roll out (0: to the end of the data)").at_least(0).smoke(0);
   o.key("subsample", &S::subsample, "evaluate on every k-th grid point per axis (e.g. 421 -> 141 with 3)").at_least(1);
   o.key("device", &S::device, "cpu, cuda or cuda:N");
   o.file("out", &S::out, ValueKind::output_file, "predictions and per-sample errors");
@@ -73,6 +73,9 @@ void EvaluateStage::run(const RunContext& context) {
   const CheckpointHeader& meta = model.header();
   const std::string data = s.data.string();
   DatasetReader reader(s.data);
+  FF_REQUIRE(reader.grid().shape.size() == static_cast<std::size_t>(meta.data.dimension), InputError,
+             "data: {} holds fields on a {}D grid, but the model {} was trained on {}D data", data,
+             reader.grid().shape.size(), s.model.string(), meta.data.dimension);
 
   const bool rollout = meta.window > 0;
   DataLoaderOptions options;

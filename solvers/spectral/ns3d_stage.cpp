@@ -45,7 +45,7 @@ OptionsSchema<Settings> options() {
 
   OptionsSchema<S> o;
   o.map("grid", &S::grid, grid, "periodic solve grid on [0,1)^3");
-  o.key("store_n", &S::store_n, "stored points per axis (every grid.n/store_n-th point)").at_least(2).smoke(8);
+  o.key("store_n", &S::store_n, "stored points per axis (every grid.n/store_n-th point)").at_least(2).smoke(16);
   o.key("nu", &S::nu, "viscosity").greater_than(0);
   o.key("dt", &S::dt, "time step").greater_than(0);
   o.key("max_cfl", &S::max_cfl, "stop a sample when dt*max(|u|+|v|+|w|)*n exceeds this").greater_than(0);
