@@ -69,7 +69,8 @@ TORCH_MODULE(FullAttention);
 
 int main(int argc, char** argv) {
   if (argc < 8) {
-    std::fprintf(stderr, "usage: bench_attention factorized|full|fused BATCH DIM HEADS DIM_HEAD REPEATS N1 [N2 [N3]]\n");
+    std::fprintf(stderr,
+                 "usage: bench_attention factorized|full|fused BATCH DIM HEADS DIM_HEAD REPEATS N1 [N2 [N3]]\n");
     return 2;
   }
   const std::string mode = argv[1];
@@ -119,7 +120,7 @@ int main(int argc, char** argv) {
   }
   std::sort(seconds.begin(), seconds.end());
   std::printf("{\"mode\": \"%s\", \"median_s\": %.6g, \"min_s\": %.6g, \"peak_mib\": %.1f, \"torch\": \"%s\"}\n",
-              mode.c_str(), seconds[seconds.size() / 2], seconds.front(),
-              (resident_peak_kib() - base_kib) / 1024.0, TORCH_VERSION);
+              mode.c_str(), seconds[seconds.size() / 2], seconds.front(), (resident_peak_kib() - base_kib) / 1024.0,
+              TORCH_VERSION);
   return 0;
 }

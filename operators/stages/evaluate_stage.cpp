@@ -34,7 +34,9 @@ OptionsSchema<EvaluateStage::Settings> options() {
       .required();
   o.choice("split", &S::split, {"test", "train"}, "split to evaluate");
   o.key("batch", &S::batch, "samples per batch").at_least(1);
-  o.key("steps", &S::steps, "autoregressive models: steps to roll out (0: to the end of the data)").at_least(0).smoke(0);
+  o.key("steps", &S::steps, "autoregressive models: steps to roll out (0: to the end of the data)")
+      .at_least(0)
+      .smoke(0);
   o.key("subsample", &S::subsample, "evaluate on every k-th grid point per axis (e.g. 421 -> 141 with 3)").at_least(1);
   o.key("device", &S::device, "cpu, cuda or cuda:N");
   o.file("out", &S::out, ValueKind::output_file, "predictions and per-sample errors");

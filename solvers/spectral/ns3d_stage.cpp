@@ -50,11 +50,15 @@ OptionsSchema<Settings> options() {
   o.key("dt", &S::dt, "time step").greater_than(0);
   o.key("max_cfl", &S::max_cfl, "stop a sample when dt*max(|u|+|v|+|w|)*n exceeds this").greater_than(0);
   o.key("final_time", &S::final_time, "end time T").greater_than(0).smoke(0.02);
-  o.key("record_every", &S::record_every, "record every this much time (a multiple of dt; T - spin_up a multiple of it)")
+  o.key("record_every", &S::record_every,
+        "record every this much time (a multiple of dt; T - spin_up a multiple of it)")
       .greater_than(0)
       .smoke(0.01);
-  o.key("spin_up", &S::spin_up, "time solved before the first record (a multiple of dt), so forced turbulence "
-        "reaches its statistically steady state first").at_least(0).smoke(0);
+  o.key("spin_up", &S::spin_up,
+        "time solved before the first record (a multiple of dt), so forced turbulence "
+        "reaches its statistically steady state first")
+      .at_least(0)
+      .smoke(0);
   o.map("initial", &S::initial, initial, "random-phase isotropic initial velocity");
   o.map("forcing", &S::forcing, forcing, "linear forcing of the largest scales (forced isotropic turbulence)");
   o.map("samples", &S::samples, sample_split_options(16, 4, 2, 1), "number of samples per split");

@@ -2,6 +2,7 @@
 #include "core/rng.hpp"
 #include "solvers/spectral/isotropic_velocity.hpp"
 #include "solvers/spectral/navier_stokes_3d.hpp"
+#include "solvers/spectral/recording.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -209,3 +210,13 @@ TEST(NavierStokes3D, NonFiniteFlowStopsWithTime) {
 }
 
 }  // namespace
+
+TEST(Recording, SpinUpShiftsTheRecordsAndMustLeaveSomeToRecord) {
+  const std::vector<double> times = ff::spectral::record_times(5.4, 0.02, 3.0);
+  ASSERT_EQ(times.size(), 120u);
+  EXPECT_NEAR(times.front(), 3.02, 1e-12);
+  EXPECT_DOUBLE_EQ(times.back(), 5.4);
+  EXPECT_EQ(ff::spectral::record_times(1.0, 0.1).front(), 0.1);
+  EXPECT_THROW(ff::spectral::record_times(1.0, 0.1, 1.0), ff::InputError);   // nothing left to record
+  EXPECT_THROW(ff::spectral::record_times(1.0, 0.3, 0.05), ff::InputError);  // 0.95 is not a multiple of 0.3
+}

@@ -20,11 +20,11 @@ torch::Tensor FactorizedBlockImpl::forward(const torch::Tensor& u) { return u + 
 
 FactFormerImpl::FactFormerImpl(const FactFormerOptions& options) : options_(options) {
   const auto& o = options_;
-  FF_REQUIRE(o.dimension >= 1 && o.dimension <= 3, InputError, "FactFormer takes 1D to 3D grids, got {}D",
-             o.dimension);
+  FF_REQUIRE(o.dimension >= 1 && o.dimension <= 3, InputError, "FactFormer takes 1D to 3D grids, got {}D", o.dimension);
   FF_REQUIRE(o.in_channels >= 1 && o.out_channels >= 1 && o.depth >= 1 && o.iterations >= 1 && o.dim >= 1 &&
                  o.heads >= 1 && o.dim_head >= 1 && o.kernel_ratio >= 1,
-             InputError, "FactFormer channels, depth, iterations, dim, heads, dim_head and kernel_ratio must be positive");
+             InputError,
+             "FactFormer channels, depth, iterations, dim, heads, dim_head and kernel_ratio must be positive");
   FactorizedAttentionOptions attention;
   attention.dim = o.dim;
   attention.heads = o.heads;
