@@ -376,13 +376,13 @@ class NormalizedOperator(nn.Module):
 
 def rollout(model, known, steps):
     """Autoregressive prediction as fieldforge's evaluate stage does it: from
-    `window` known steps [batch, window, grid...] the next `steps` steps, each
-    prediction fed back."""
-    window = known.shape[1]
+    `window` known steps of c components [batch, window*c, grid...] (step-major)
+    the next `steps` steps [batch, steps*c, grid...], each prediction fed back."""
     state, predicted = known, []
     for _ in range(steps):
         predicted.append(model(state))
-        state = torch.cat([state.narrow(1, 1, window - 1), predicted[-1]], 1)
+        c = predicted[-1].shape[1]
+        state = torch.cat([state.narrow(1, c, state.shape[1] - c), predicted[-1]], 1)
     return torch.cat(predicted, 1)
 
 
@@ -576,7 +576,8 @@ def main():
         with torch.no_grad():
             if window > 0:
                 steps = expected.shape[1]
-                y = rollout(model, x[:, :window], steps)
+                components = expected.shape[2] if expected.ndim == d + 3 else 1
+                y = rollout(model, x[:, :window * components], steps)
             else:
                 y = model(x)
     y = y.double().numpy().reshape(expected.shape)

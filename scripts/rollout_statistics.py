@@ -13,7 +13,8 @@ the truth's standard deviation.
 
 The fields are velocities [steps, d, grid] (3D data) or a scalar vorticity
 [steps, n, n] (2D data), whose velocity is taken from the stream function.
-Writes STATS.h5 with every array and the figures, and prints a JSON summary:
+Writes OUT/statistics.h5 (every array, the truth beside each model) and
+OUT/rollout_statistics.png, and prints a JSON summary:
 
   /usr/bin/python3 scripts/rollout_statistics.py --data runs/x/data/ns3d.h5 \\
       --rollout implicit=runs/x/implicit_rollout/predictions.h5 \\
@@ -38,13 +39,12 @@ def wavenumbers(n):
 
 
 def velocity(fields, dim):
-    """[..., d, grid] velocities, or a 2D vorticity [..., n, n] turned into one."""
-    if fields.ndim >= dim + 1 and fields.shape[-dim - 1] == dim and dim == 3:
+    """Velocities [samples, steps, d, grid], or a 2D vorticity [samples, steps, n, n]
+    turned into one."""
+    if fields.ndim == dim + 3 and fields.shape[2] == dim:
         return fields
-    if dim != 2:
-        fail(f"expected velocities [steps, 3, grid] on a 3D grid, got {fields.shape}")
-    if fields.ndim >= 3 and fields.shape[-3] == 2:
-        return fields
+    if dim != 2 or fields.ndim != 4:
+        fail(f"expected velocities [samples, steps, {dim}, grid] or a 2D vorticity, got {fields.shape}")
     n = fields.shape[-1]
     kx, ky = np.meshgrid(wavenumbers(n), wavenumbers(n), indexing="ij")
     k2 = (2 * np.pi) ** 2 * (kx**2 + ky**2)
@@ -124,14 +124,20 @@ def main():
         field = "outputs/" + fields[0]
         prediction = np.asarray(pred_file[field], dtype=np.float64)
         samples = np.asarray(pred_file["params/sample"]).astype(int)
-        times = np.asarray(pred_file["times"])
+        dim = len(data["grid"].attrs["shape"])
         grid = prediction.shape[-1]
-        dim = 3 if prediction.ndim == 6 else 2
-        offset = int(np.argmin(np.abs(data_times - times[0])))
         steps = prediction.shape[1]
+        if "times" not in pred_file:
+            fail(f"{path}: no /times, so the rolled-out steps cannot be matched to the data's")
+        times = np.asarray(pred_file["times"])
+        offset = int(np.argmin(np.abs(data_times - times[0])))
         truth_full = np.asarray(data[field][samples[0] : samples[-1] + 1], dtype=np.float64)
         truth_full = truth_full[samples - samples[0], offset : offset + steps]
-        stride = truth_full.shape[-1] // grid
+        # The evaluate stage keeps every k-th point: ceil(N / k) of N.
+        n = truth_full.shape[-1]
+        stride = next((k for k in range(1, n + 1) if -(-n // k) == grid), 0)
+        if stride == 0:
+            fail(f"{path}: a {grid}-point grid is no subsampling of the data's {n} points")
         index = (Ellipsis,) + (slice(None, None, stride),) * dim
         truth = truth_full[index]
         if truth.shape != prediction.shape:
@@ -164,10 +170,14 @@ def main():
         group.attrs["time_averaged_spectral_deviation_max"] = float(averaged_deviation.max())
         if truth_spectrum is None:
             truth_spectrum, truth_dissipation, truth_pdfs = e_true, dissipation_true, pdf_true
-            truth = out.create_group("truth")
-            truth["spectrum"], truth["dissipation"], truth["increment_pdf"] = e_true, dissipation_true, pdf_true
+            reference = out.create_group("truth")
+            reference["spectrum"], reference["dissipation"] = e_true, dissipation_true
+            reference["increment_pdf"] = pdf_true
             out["k"], out["bins"], out["separations"], out["times"] = k, bins, separations, times
             out.attrs["kmax_compared"] = kmax
+            first = (steps, grid, offset)
+        elif (steps, grid, offset) != first:
+            fail(f"{path}: rollouts to compare must cover the same steps on the same grid")
         summary["models"][name] = {
             "steps": int(steps),
             "finite": finite,

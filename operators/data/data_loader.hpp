@@ -74,6 +74,7 @@ class DataLoader {
   // Examples of an epoch over all shards.
   long examples() const { return static_cast<long>(split_.size()) * windows_per_sample_; }
   int shards() const { return options_.shards; }
+  int shard() const { return options_.shard; }
   long windows_per_sample() const { return windows_per_sample_; }
   const std::vector<long>& split() const { return split_; }
   // Spatial shape of the batches ([n_1, ..., n_d], after subsampling).
@@ -85,7 +86,8 @@ class DataLoader {
   long target_channels() const { return options_.window > 0 ? step_channels_ : channels(options_.targets); }
 
  private:
-  // [samples, channels, grid...] as read -> every subsample-th grid point.
+  // [samples, ..., grid...] as read (channels, or steps and components) ->
+  // every subsample-th grid point of the trailing grid axes.
   torch::Tensor subsampled(const torch::Tensor& x) const;
   // Channels of one field per sample ([grid] is one, [c, grid] is c), summed.
   long channels(const std::vector<std::string>& fields) const;

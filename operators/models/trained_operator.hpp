@@ -27,8 +27,9 @@ class TrainedOperator {
   // decode(model(encode(x))) in evaluation mode, without gradients:
   // [batch, in, grid...] -> [batch, out, grid...] on the model's device.
   torch::Tensor predict(const torch::Tensor& x);
-  // Autoregressive models: from `window` known steps [batch, window, grid...]
-  // the next `steps` steps [batch, steps, grid...], each prediction fed back.
+  // Autoregressive models: from `window` known steps of c components
+  // [batch, window·c, grid...] (step-major) the next `steps` steps
+  // [batch, steps·c, grid...], each prediction fed back.
   torch::Tensor rollout(const torch::Tensor& known, long steps);
 
   const CheckpointHeader& header() const { return header_; }

@@ -102,16 +102,18 @@ void EvaluateStage::run(const RunContext& context) {
         static_cast<long>(target_shape.size() > grid.size() ? target_shape.front() : 1) - meta.window;
     FF_REQUIRE(available >= 1, InputError, "{}: '{}' has {} steps per sample; the model needs {} to start a rollout",
                data, meta.target, available + meta.window, meta.window + 1);
+    const std::uint64_t components = target_shape.size() == grid.size() + 2 ? target_shape[1] : 1;
+    FF_REQUIRE(components == static_cast<std::uint64_t>(meta.data.out_channels), InputError,
+               "{}: '{}' has {} components per step but the model {} predicts {}", data, meta.target, components,
+               s.model.string(), meta.data.out_channels);
     steps = s.steps > 0 ? s.steps : available;
     FF_REQUIRE(steps <= available, InputError, "{}: steps = {} but '{}' holds only {} steps after the first {}", data,
                steps, meta.target, available, meta.window);
     prediction_shape.front() = static_cast<std::uint64_t>(steps);
   } else {
-    const auto channels =
-        reader.sample_shape(meta.input).size() > grid.size() ? reader.sample_shape(meta.input).front() : 1;
-    FF_REQUIRE(channels == static_cast<std::uint64_t>(in_channels), InputError,
-               "{}: '{}' has {} channels per sample but the model {} takes {}", data, meta.input, channels,
-               s.model.string(), in_channels);
+    const long channels = loader.input_channels();
+    FF_REQUIRE(channels == in_channels, InputError, "{}: '{}' has {} channels per sample but the model {} takes {}",
+               data, meta.input, channels, s.model.string(), in_channels);
   }
 
   std::vector<double> predictions, l2, h1, per_step;

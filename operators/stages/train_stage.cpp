@@ -48,6 +48,9 @@ OptionsSchema<TrainerOptions> trainer_options() {
   o.key("clip_norm", &TrainerOptions::clip_norm, "gradient norm clipping (0: off)").at_least(0);
   o.key("epochs", &TrainerOptions::epochs, "training epochs").at_least(1).smoke(2);
   o.choice("loss", &TrainerOptions::loss, {"l2", "h1"}, "relative l2 or h1 loss");
+  o.key("input_noise", &TrainerOptions::input_noise,
+        "std of Gaussian noise added to the normalized inputs while training (0: none); stabilizes rollouts")
+      .at_least(0);
   return o;
 }
 
@@ -155,6 +158,7 @@ void TrainOperatorStage::run(const RunContext& context) {
   spdlog::info("{}: {} with {} parameters, {} of them spectral{}", context.stage_name, s.model->kind(), counts.total,
                counts.spectral, saving);
   TrainerOptions trainer_options = s.optim.trainer;
+  trainer_options.noise_seed = seed;
   trainer_options.device = rank_device(s.device);
   if (mpi_size() > 1)
     spdlog::info("{}: data-parallel on {} ranks, {} samples per batch in all ({} per rank)", context.stage_name,

@@ -2,10 +2,12 @@
 
 #include "core/error.hpp"
 #include "core/parallel.hpp"
+#include "core/rng.hpp"
 #include "operators/training/checkpoint.hpp"
 #include "operators/training/data_parallel.hpp"
 #include "operators/training/losses.hpp"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <fmt/format.h>
@@ -83,6 +85,20 @@ double Trainer::learning_rate_at(long epoch) const {
   return options_.learning_rate;
 }
 
+torch::Tensor Trainer::with_noise(const torch::Tensor& input, const Batch& batch, long b) const {
+  if (options_.input_noise <= 0) return input;
+  // Drawn for the whole batch from (seed, epoch, batch) and cut to this
+  // shard's rows, so data-parallel runs add what one rank would.
+  auto generator = at::detail::createCPUGenerator(
+      splitmix64(options_.noise_seed ^ splitmix64(static_cast<std::uint64_t>(epoch_) * 0x9e3779b97f4a7c15ULL + b)));
+  std::vector<int64_t> shape = input.sizes().vec();
+  shape[0] = batch.batch_examples;
+  const SampleRange rows = block_range(batch.batch_examples, train_.shard(), train_.shards());
+  const torch::Tensor noise = torch::randn(shape, generator, torch::TensorOptions().dtype(input.scalar_type()))
+                                  .narrow(0, rows.begin, rows.size());
+  return input + noise.to(input.device()) * options_.input_noise;
+}
+
 torch::Tensor Trainer::loss(const torch::Tensor& prediction, const torch::Tensor& target) const {
   return options_.loss == "h1" ? relative_h1(prediction, target) : relative_lp(prediction, target);
 }
@@ -111,7 +127,7 @@ std::vector<EpochRecord> Trainer::train(long until, const std::function<void(con
         torch::Tensor output;
         {
           AutocastScope autocast(options_.precision, device);
-          output = model_.forward(input_normalizer_.encode(batch.input.to(device)));
+          output = model_.forward(with_noise(input_normalizer_.encode(batch.input.to(device)), batch, b));
         }
         // Decoding with the float32 statistics promotes a 16-bit output: the
         // loss is always taken in float32.

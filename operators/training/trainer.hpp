@@ -38,8 +38,13 @@ struct TrainerOptions {
   std::string scheduler = "step";  // step | cosine | constant
   long step_every = 100;           // step: multiply the rate by gamma every this many epochs
   double gamma = 0.5;
-  double clip_norm = 0.0;                    // 0: no gradient clipping
-  std::string loss = "l2";                   // l2 | h1
+  double clip_norm = 0.0;   // 0: no gradient clipping
+  std::string loss = "l2";  // l2 | h1
+  // Standard deviation of Gaussian noise added to the normalized inputs of
+  // every training batch (0: none): autoregressive models then learn to
+  // correct the small errors their own rollouts feed back.
+  double input_noise = 0.0;
+  std::uint64_t noise_seed = 0;              // the noise of (epoch, batch) follows from it alone
   std::string device = "cpu";                // cpu | cuda | cuda:N: model, batches and normalizers live there
   Precision precision = Precision::float32;  // of the training forward; bf16 or fp16 autocast (fp16: cuda only)
 };
@@ -84,6 +89,8 @@ class Trainer {
   void place_normalizers();  // onto the training device
   double learning_rate_at(long epoch) const;
   torch::Tensor loss(const torch::Tensor& prediction, const torch::Tensor& target) const;
+  // The encoded inputs of training batch `b` with TrainerOptions::input_noise added.
+  torch::Tensor with_noise(const torch::Tensor& input, const Batch& batch, long b) const;
 
   torch::nn::AnyModule model_;
   const DataLoader& train_;

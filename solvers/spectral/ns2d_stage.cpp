@@ -185,7 +185,9 @@ NavierStokes2DStage::NavierStokes2DStage(const StageConfig& config) {
   solver_.cfl = fno ? 0.0 : s.cfl;
   solver_.max_cfl = s.max_cfl;
   if (fno) steps_between(s.record_every, solver_.dt, "record_every", "dt");
-  if (fno && s.spin_up > 0) steps_between(s.spin_up, solver_.dt, "spin_up", "dt");
+  // Fixed steps (fno, or ifrk4 without CFL control) must land on the first record.
+  if ((fno || s.cfl <= 0) && s.spin_up > 0) steps_between(s.spin_up, solver_.dt, "spin_up", "dt");
+  spin_up_ = s.spin_up;
   FF_REQUIRE(fno || s.cfl <= s.max_cfl, InputError, "cfl = {} exceeds max_cfl = {}", s.cfl, s.max_cfl);
   initial_ = on_grid(s.initial, 2, s.sample_grid);
   forcing_ = s.forcing;
@@ -213,7 +215,8 @@ void NavierStokes2DStage::run(const RunContext& context) {
                      {"dt", solver_.dt},
                      {"cfl", solver_.cfl},
                      {"scheme_fno", solver_.scheme == TimeScheme::fno ? 1.0 : 0.0},
-                     {"drag", solver_.drag}}},
+                     {"drag", solver_.drag},
+                     {"spin_up", spin_up_}}},
                    {"params/nu", {}, DType::float64, {}}};
   layout.split_contiguous(train_, test_);
   DatasetWriter writer(out_, layout, context.provenance());

@@ -50,6 +50,7 @@ class NavierStokes2DStage : public Stage {
   Forcing forcing_;
   int store_n_ = 0;
   std::vector<double> times_;
+  double spin_up_ = 0;  // time solved before the first record
   long train_ = 0, test_ = 0;
   DType dtype_ = DType::float32;
   std::filesystem::path out_;

@@ -107,7 +107,10 @@ void NavierStokes3DStage::run(const RunContext& context) {
   const long points = static_cast<long>(solver_.n) * solver_.n * solver_.n;
   const long stored = static_cast<long>(s * s * s);
   const std::vector<std::pair<std::string, double>> solve_attributes{
-      {"solve_n", double(solver_.n)}, {"dt", solver_.dt}, {"forcing_power", solver_.forcing_power}};
+      {"solve_n", double(solver_.n)},
+      {"dt", solver_.dt},
+      {"forcing_power", solver_.forcing_power},
+      {"spin_up", static_cast<double>(spin_up_steps_) * solver_.dt}};
   DatasetLayout layout;
   layout.grid.shape = {recording_.store_n, recording_.store_n, recording_.store_n};
   layout.grid.extent = {1.0, 1.0, 1.0};
@@ -152,7 +155,7 @@ void NavierStokes3DStage::run(const RunContext& context) {
   writer.commit();
   spdlog::info("{}: wrote {} samples, {} records of 3 x {}^3 (solved at {}^3, {} steps each)", context.stage_name,
                layout.n_samples, n_times, recording_.store_n, solver_.n,
-               steps_per_record_ * static_cast<long>(n_times));
+               spin_up_steps_ + steps_per_record_ * static_cast<long>(n_times));
 }
 
 }  // namespace ff::spectral

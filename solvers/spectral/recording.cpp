@@ -27,8 +27,8 @@ std::vector<double> record_times(double final_time, double record_every, double 
   // allocating the times of a billion records.
   constexpr long max_records = 100000;
   FF_REQUIRE(count <= max_records, InputError,
-             "final_time / record_every = {} / {} gives {} records, more than the {} a dataset may hold", final_time,
-             record_every, count, max_records);
+             "(final_time - spin_up) / record_every = {} / {} gives {} records, more than the {} a dataset may hold",
+             final_time - spin_up, record_every, count, max_records);
   std::vector<double> times(count);
   for (long k = 0; k < count; ++k) times[k] = spin_up + (k + 1) * record_every;
   times.back() = final_time;

@@ -95,6 +95,35 @@ TEST(Trainer, ResumingFromACheckpointContinuesExactly) {
   for (std::size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i], b[i])) << "parameter " << i;
 }
 
+TEST(Trainer, InputNoiseFollowsFromTheSeedSoResumedRunsMatch) {
+  TempDir dir;
+  ff::DatasetReader reader(poisson_dataset(dir.path()));
+  DataLoader train(reader, split_options("train")), test(reader, split_options("test"));
+  TrainerOptions noisy = quick();
+  noisy.input_noise = 0.1;
+  noisy.noise_seed = 7;
+
+  Fno plain = small_fno(1), straight = small_fno(1);
+  Trainer(torch::nn::AnyModule(plain), train, &test, quick()).train(4);
+  Trainer(torch::nn::AnyModule(straight), train, &test, noisy).train(4);
+
+  Fno first = small_fno(1), resumed = small_fno(2);
+  const auto checkpoint = dir / "noisy.pt";
+  Trainer interrupted(torch::nn::AnyModule(first), train, &test, noisy);
+  interrupted.train(2, [&](const EpochRecord&) { interrupted.save_checkpoint(checkpoint); });
+  Trainer continued(torch::nn::AnyModule(resumed), train, &test, noisy);
+  continued.load_checkpoint(checkpoint);
+  continued.train(4);
+
+  const auto a = straight->parameters(), b = resumed->parameters(), c = plain->parameters();
+  bool differs_from_plain = false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_TRUE(torch::equal(a[i], b[i])) << "parameter " << i;
+    differs_from_plain = differs_from_plain || !torch::equal(a[i], c[i]);
+  }
+  EXPECT_TRUE(differs_from_plain) << "the noise changed nothing";
+}
+
 TEST(Trainer, ValidationErrorFallsAndLossIsRecorded) {
   TempDir dir;
   ff::DatasetReader reader(poisson_dataset(dir.path()));
